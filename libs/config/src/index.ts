@@ -1,0 +1,15 @@
+export { ConfigError, type ConfigProblem } from './config-error';
+export { loadConfig } from './load-config';
+export { platformSettings } from './platform-settings';
+export {
+  DATABASE_NAMES,
+  SERVICE_NAMES,
+  SERVICES,
+  serviceNamed,
+  serviceOwning,
+  type DatabaseName,
+  type ServiceDescriptor,
+  type ServiceName,
+} from './service-catalog';
+export { databaseSettings, serviceSettings, type DatabaseSettings, type ServiceSettings } from './service-settings';
+export { optional, setting, type ConfigOf, type Setting, type SettingsSpec } from './setting';

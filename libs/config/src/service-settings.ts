@@ -1,0 +1,46 @@
+import { ServiceDescriptor } from './service-catalog';
+import { optional, setting } from './setting';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** HTTP, logging and lifecycle settings every service reads. */
+export function serviceSettings(service: ServiceDescriptor) {
+  return {
+    HOST: setting.string({ default: '127.0.0.1', doc: 'Interface the HTTP server binds (0.0.0.0 in containers).' }),
+    PORT: setting.port({ default: service.port, doc: 'HTTP port.' }),
+    LOG_LEVEL: setting.oneOf(LOG_LEVELS, { default: 'info', doc: 'pino log level.' }),
+    SHUTDOWN_TIMEOUT_MS: setting.int({
+      default: 10_000,
+      min: 100,
+      doc: 'How long SIGTERM/SIGINT waits for in-flight work before the process exits anyway.',
+    }),
+    MIGRATIONS_DIR: setting.string({
+      default: 'migrations',
+      doc: 'Folder holding `<database>/*.sql`; readiness compares it with what the database has applied.',
+    }),
+  };
+}
+
+/** How a service reaches its own database, always as its least-privileged application role. */
+export function databaseSettings(service: ServiceDescriptor) {
+  return {
+    DB_HOST: setting.string({ default: '127.0.0.1', doc: 'PostgreSQL host.' }),
+    DB_PORT: setting.port({ default: 5432, doc: 'PostgreSQL port.' }),
+    DB_NAME: setting.string({ default: service.database, doc: 'The database this service owns.' }),
+    DB_USER: setting.string({ default: `${service.database}_app`, doc: 'Application role (no BYPASSRLS, owns nothing).' }),
+    DB_PASSWORD: optional(setting.string({ secret: true, doc: 'Password for DB_USER when DB_AUTH=password; unset for trust auth.' })),
+    DB_AUTH: setting.oneOf(['password', 'entra'] as const, {
+      default: 'password',
+      doc: '`entra`: passwordless Azure Database for PostgreSQL, token from DefaultAzureCredential.',
+    }),
+    DB_SSL: setting.oneOf(['auto', 'require', 'disable'] as const, {
+      default: 'auto',
+      doc: '`auto` requires TLS unless DB_HOST is local.',
+    }),
+    DB_POOL_MAX: setting.int({ default: 10, min: 1, max: 500, doc: 'Connection pool size.' }),
+    DB_STATEMENT_TIMEOUT_MS: setting.int({ default: 15_000, min: 0, doc: 'Per-statement timeout (0 = none).' }),
+  };
+}
+
+export type ServiceSettings = ReturnType<typeof serviceSettings>;
+export type DatabaseSettings = ReturnType<typeof databaseSettings>;

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'persistence',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

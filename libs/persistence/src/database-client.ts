@@ -1,0 +1,36 @@
+import type { TokenCredential } from '@azure/identity';
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { Pool } from 'pg';
+import { DatabaseConnectionSettings, poolConfigFrom } from './connection-options';
+
+export type Database<TSchema extends Record<string, unknown> = Record<string, never>> = NodePgDatabase<TSchema>;
+
+/** A service's connection to its own database: the pg pool and a drizzle instance over it. */
+export interface DatabaseClient<TSchema extends Record<string, unknown> = Record<string, never>> {
+  readonly pool: Pool;
+  readonly db: Database<TSchema>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createDatabaseClient<TSchema extends Record<string, unknown> = Record<string, never>>(
+  settings: DatabaseConnectionSettings,
+  options: { applicationName: string; schema?: TSchema; credential?: TokenCredential },
+): DatabaseClient<TSchema> {
+  const pool = new Pool(poolConfigFrom(settings, options));
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = drizzle(pool, { schema: options.schema }) as Database<TSchema>;
+  let closed: Promise<void> | undefined;
+  return {
+    pool,
+    db,
+    async ping() {
+      await pool.query('select 1');
+    },
+    close() {
+      closed ??= pool.end();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+export { isLocalHost, poolConfigFrom, requiresTls, type DatabaseConnectionSettings } from './connection-options';
+export { createDatabaseClient, type Database, type DatabaseClient } from './database-client';
+export { databaseRoles, type DatabaseRoles } from './database-roles';
+export { entraTokenPassword, POSTGRES_ENTRA_SCOPE } from './entra-token-provider';
+export { ensureDatabaseAccess } from './migrations/database-bootstrap';
+export { checksumOf, fingerprintOf, readMigrationFiles, type MigrationFile } from './migrations/migration-files';
+export {
+  MigrationHistoryError,
+  runMigrations,
+  urlForDatabase,
+  type MigrateOptions,
+  type MigrateResult,
+} from './migrations/migration-runner';
+export {
+  compareMigrations,
+  describeStatus,
+  isCurrent,
+  migrationStatus,
+  MIGRATIONS_TABLE,
+  type MigrationStatus,
+} from './migrations/migration-status';
+export { TENANT_SETTING, withTenant, type TenantTransaction } from './tenant-context';
