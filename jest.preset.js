@@ -20,6 +20,10 @@ module.exports = {
           parser: { syntax: 'typescript', decorators: true },
           transform: { legacyDecorator: true, decoratorMetadata: true },
           target: 'es2022',
+          // Rewrites @comply/* imports at compile time, so jest's globalSetup (which ignores
+          // moduleNameMapper) resolves them too.
+          baseUrl: __dirname,
+          paths: compilerOptions.paths,
           keepClassNames: true,
         },
         module: { type: 'commonjs' },

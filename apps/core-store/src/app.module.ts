@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+
+/**
+ * core-store: system of record for mapping results.
+ * Feature modules are imported here; health, metrics, config, logging and the database client
+ * come from the platform (libs/service-runtime) and are injectable everywhere.
+ */
+@Module({})
+export class AppModule {}

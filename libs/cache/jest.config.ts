@@ -1,0 +1,5 @@
+export default {
+  displayName: 'cache',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'local-infra',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,2 @@
+export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './embedded-postgres-server';
+export { freePort, isPortOpen } from './port-probe';

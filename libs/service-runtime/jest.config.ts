@@ -1,0 +1,5 @@
+export default {
+  displayName: 'service-runtime',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,25 @@
+import { join } from 'node:path';
+import { DatabaseClient, describeStatus, isCurrent, MigrationFile, migrationStatus, readMigrationFiles } from '@comply/persistence';
+
+/**
+ * Ready means: the service's own database answers, as the application role, and has applied
+ * exactly the migrations this build ships (none pending, none edited, none unknown).
+ */
+export function databaseReadiness(
+  database: DatabaseClient<Record<string, unknown>>,
+  migrationsDir: string,
+  logicalDatabase: string,
+): () => Promise<void> {
+  let files: MigrationFile[] | undefined;
+  let readError: Error | undefined;
+  try {
+    files = readMigrationFiles(migrationsDir, logicalDatabase);
+  } catch (error) {
+    readError = new Error(`cannot read migrations from ${join(migrationsDir, logicalDatabase)}: ${(error as Error).message}`);
+  }
+  return async () => {
+    if (readError || !files) throw readError;
+    const status = await migrationStatus(database.pool, files);
+    if (!isCurrent(status)) throw new Error(`migrations not current (${describeStatus(status)})`);
+  };
+}

@@ -1,0 +1,17 @@
+import {
+  ConfigOf,
+  DatabaseSettings,
+  databaseSettings,
+  ServiceDescriptor,
+  ServiceSettings,
+  serviceSettings,
+  SettingsSpec,
+} from '@comply/config';
+
+/** Every setting a service reads: the common HTTP/lifecycle ones, its database, and its own extras. */
+export function serviceConfigSpec<E extends SettingsSpec>(service: ServiceDescriptor, extra: E) {
+  return { ...serviceSettings(service), ...databaseSettings(service), ...extra };
+}
+
+export type CommonServiceConfig = ConfigOf<ServiceSettings & DatabaseSettings>;
+export type ServiceConfig<E extends SettingsSpec = Record<string, never>> = CommonServiceConfig & ConfigOf<E>;

@@ -1,0 +1,38 @@
+import { loadConfig, serviceNamed, ServiceDescriptor, SettingsSpec } from '@comply/config';
+import { createLogger, createServiceMetrics, HealthRegistry, Logger, ServiceMetrics } from '@comply/observability';
+import { createDatabaseClient, DatabaseClient } from '@comply/persistence';
+import { resolve } from 'node:path';
+import { databaseReadiness } from './health/database-readiness';
+import { CommonServiceConfig, ServiceConfig, serviceConfigSpec } from './service-config';
+
+/** The process-wide parts of one service, built from validated configuration before Nest starts. */
+export interface ServiceRuntime<E extends SettingsSpec = SettingsSpec> {
+  service: ServiceDescriptor;
+  config: ServiceConfig<E>;
+  logger: Logger;
+  metrics: ServiceMetrics;
+  health: HealthRegistry;
+  database: DatabaseClient<Record<string, unknown>>;
+}
+
+export interface RuntimeOptions<E extends SettingsSpec> {
+  service: string;
+  /** Settings of this service beyond the common ones. */
+  settings?: E;
+  /** drizzle schema of the service's database. */
+  schema?: Record<string, unknown>;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Throws ConfigError (naming each bad variable) before anything is opened. */
+export function createServiceRuntime<E extends SettingsSpec>(options: RuntimeOptions<E>): ServiceRuntime<E> {
+  const service = serviceNamed(options.service);
+  const config = loadConfig(serviceConfigSpec(service, options.settings ?? ({} as E)), options.env) as ServiceConfig<E>;
+  const common: CommonServiceConfig = config;
+  const logger = createLogger({ service: service.name, level: common.LOG_LEVEL });
+  const metrics = createServiceMetrics(service.name);
+  const health = new HealthRegistry();
+  const database = createDatabaseClient(common, { applicationName: service.name, schema: options.schema });
+  health.register('database', databaseReadiness(database, resolve(common.MIGRATIONS_DIR), service.database));
+  return { service, config, logger, metrics, health, database };
+}

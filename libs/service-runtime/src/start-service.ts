@@ -1,0 +1,61 @@
+import { Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SettingsSpec } from '@comply/config';
+import { NestPinoLogger } from '@comply/observability';
+import { instrumentHttp, requestIdFor } from './http/http-instrumentation';
+import { PlatformModule } from './platform.module';
+import { CommonServiceConfig } from './service-config';
+import { createServiceRuntime, RuntimeOptions, ServiceRuntime } from './service-runtime';
+
+export interface StartServiceOptions<E extends SettingsSpec> extends RuntimeOptions<E> {
+  /** The app's root feature module. */
+  module: Type<unknown>;
+}
+
+export interface RunningService {
+  runtime: ServiceRuntime;
+  app: NestFastifyApplication;
+  url: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the pools. */
+  close(): Promise<void>;
+}
+
+@Module({})
+class ServiceRootModule {}
+
+/** Builds and starts one service: configuration, logging, metrics, health, database, HTTP. */
+export async function startService<E extends SettingsSpec>(options: StartServiceOptions<E>): Promise<RunningService> {
+  const runtime = createServiceRuntime(options);
+  const { logger, metrics } = runtime;
+  const config: CommonServiceConfig = runtime.config;
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId: requestIdFor,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  instrumentHttp(adapter.getInstance(), metrics);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    { module: ServiceRootModule, imports: [PlatformModule.forRuntime(runtime), options.module] },
+    adapter,
+    { logger: new NestPinoLogger(logger), rawBody: true },
+  );
+  try {
+    await app.listen({ host: config.HOST, port: config.PORT });
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
+  logger.info({ url, database: config.DB_NAME }, `${runtime.service.name} listening`);
+  let closing: Promise<void> | undefined;
+  return {
+    runtime,
+    app,
+    url,
+    close: () => (closing ??= app.close()),
+  };
+}

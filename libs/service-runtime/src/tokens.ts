@@ -1,0 +1,6 @@
+/** Injection tokens for what the platform gives every service module. */
+export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export const DATABASE_CLIENT = Symbol('DATABASE_CLIENT');
+export const LOGGER = Symbol('LOGGER');
+export const HEALTH_REGISTRY = Symbol('HEALTH_REGISTRY');
+export const SERVICE_METRICS = Symbol('SERVICE_METRICS');

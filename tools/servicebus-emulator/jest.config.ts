@@ -1,5 +1,0 @@
-export default {
-  displayName: 'servicebus-emulator',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
