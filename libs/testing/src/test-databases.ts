@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { DatabaseName, serviceOwning } from '@comply/config';
 import {
   databaseRoles,
+  DatabaseConnectionSettings,
   DatabaseRoles,
   ensureDatabaseAccess,
   fingerprintOf,
@@ -27,8 +28,10 @@ export interface TestDatabase {
   appUrl: string;
   /** URL as the read-only role, where the database has one. */
   readerUrl?: string;
-  /** Connection settings a service's config accepts (DB_* variables). */
+  /** The DB_* environment a service needs to connect to this database as its app role. */
   serviceEnv: Record<string, string>;
+  /** The same, parsed, for createDatabaseClient(). */
+  connection: DatabaseConnectionSettings;
   drop(): Promise<void>;
 }
 
@@ -138,6 +141,17 @@ export async function createTestDatabase(logical: DatabaseName): Promise<TestDat
 
   const server = new URL(adminUrl);
   const appPassword = rolePassword(adminUrl, roles.app);
+  const connection: DatabaseConnectionSettings = {
+    DB_HOST: server.hostname,
+    DB_PORT: Number(server.port || 5432),
+    DB_NAME: name,
+    DB_USER: roles.app,
+    DB_PASSWORD: appPassword,
+    DB_AUTH: 'password',
+    DB_SSL: 'disable',
+    DB_POOL_MAX: 5,
+    DB_STATEMENT_TIMEOUT_MS: 15_000,
+  };
   return {
     logical,
     name,
@@ -145,9 +159,10 @@ export async function createTestDatabase(logical: DatabaseName): Promise<TestDat
     adminUrl: urlForDatabase(adminUrl, name),
     appUrl: roleUrl(adminUrl, name, roles.app),
     readerUrl: roles.reader ? roleUrl(adminUrl, name, roles.reader) : undefined,
+    connection,
     serviceEnv: {
-      DB_HOST: server.hostname,
-      DB_PORT: server.port || '5432',
+      DB_HOST: connection.DB_HOST,
+      DB_PORT: String(connection.DB_PORT),
       DB_NAME: name,
       DB_USER: roles.app,
       ...(appPassword ? { DB_PASSWORD: appPassword } : {}),
