@@ -2,4 +2,6 @@ export default {
   displayName: 'service-runtime',
   preset: '../../jest.preset.js',
   rootDir: __dirname,
+  globalSetup: '<rootDir>/../../libs/testing/src/jest/global-setup.ts',
+  globalTeardown: '<rootDir>/../../libs/testing/src/jest/global-teardown.ts',
 };

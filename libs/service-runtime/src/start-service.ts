@@ -35,7 +35,8 @@ export async function startService<E extends SettingsSpec>(options: StartService
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
-  instrumentHttp(adapter.getInstance(), metrics);
+  let closing: Promise<void> | undefined;
+  instrumentHttp(adapter.getInstance(), metrics, () => closing !== undefined);
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: ServiceRootModule, imports: [PlatformModule.forRuntime(runtime), options.module] },
     adapter,
@@ -51,7 +52,6 @@ export async function startService<E extends SettingsSpec>(options: StartService
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`;
   logger.info({ url, database: config.DB_NAME }, `${runtime.service.name} listening`);
-  let closing: Promise<void> | undefined;
   return {
     runtime,
     app,

@@ -18,12 +18,17 @@ function routeOf(request: FastifyRequest): string {
 
 /**
  * Request context for log lines, the request id echoed in the response, and the request
- * duration histogram, for every route including health and metrics.
+ * duration histogram, for every route including health and metrics. While the service shuts down,
+ * responses close their connection: a keep-alive socket would otherwise hold the shutdown open.
  */
-export function instrumentHttp(fastify: FastifyInstance, metrics: ServiceMetrics): void {
+export function instrumentHttp(fastify: FastifyInstance, metrics: ServiceMetrics, isClosing: () => boolean): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
     runWithRequestContext({ requestId: request.id }, done);
+  });
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    if (isClosing()) reply.header('connection', 'close');
+    done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequestDuration
