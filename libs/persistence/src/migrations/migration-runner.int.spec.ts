@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testAdminUrl } from '@comply/testing';
 import { Client } from 'pg';
 import { readMigrationFiles } from './migration-files';
 import { MigrationHistoryError, runMigrations, urlForDatabase } from './migration-runner';
@@ -21,8 +20,16 @@ async function query<T extends object>(url: string, text: string): Promise<T[]> 
   }
 }
 
+// Set by the test harness's globalSetup (libs/testing); read directly because the harness itself
+// depends on this library.
+function harnessAdminUrl(): string {
+  const url = process.env.COMPLY_TEST_PG_ADMIN_URL;
+  if (!url) throw new Error('COMPLY_TEST_PG_ADMIN_URL is not set: run through jest with the harness globalSetup');
+  return url;
+}
+
 describe('runMigrations', () => {
-  const adminUrl = testAdminUrl();
+  const adminUrl = harnessAdminUrl();
   const migrationsDir = mkdtempSync(join(tmpdir(), 'comply-migrations-'));
   const folder = join(migrationsDir, LOGICAL);
   const created: string[] = [];

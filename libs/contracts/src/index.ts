@@ -1,0 +1,6 @@
+/**
+ * Event envelope, message schemas and the Service Bus topology: the only language services share.
+ * Depends on nothing else of ours (enforced by the `layer:contracts` lint constraint).
+ * Public API is exported here as it lands.
+ */
+export {};

@@ -1,0 +1,5 @@
+export default {
+  displayName: 'dev-stack',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,111 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SERVICES } from '@comply/config';
+import { freePort, isPortOpen, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
+
+const MAIN = join(__dirname, 'main.ts');
+
+/** Five consecutive free ports for the services. */
+async function freePortRange(): Promise<number> {
+  for (;;) {
+    const base = 20_000 + Math.floor(Math.random() * 20_000);
+    const open = await Promise.all(SERVICES.map((_, i) => isPortOpen('127.0.0.1', base + i, 200)));
+    if (open.every((o) => !o)) return base;
+  }
+}
+
+interface Stack {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+}
+
+/** Runs `npm start`'s entry point exactly as package.json does, in a throwaway data dir. */
+async function startStack(env: Record<string, string>): Promise<Stack> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
+    cwd: workspaceRoot(__dirname),
+    env: { ...process.env, DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const onData = () => {
+      if (!output.includes('All services ready')) return;
+      child.stdout!.off('data', onData);
+      resolve();
+    };
+    child.stdout!.on('data', onData);
+    void exit.then((code) => reject(new Error(`npm start exited ${code}:\n${output}`)));
+  });
+  return { child, output: () => output, exit };
+}
+
+async function expectEveryServiceHealthy(portBase: number): Promise<void> {
+  for (const [index, service] of SERVICES.entries()) {
+    const url = `http://127.0.0.1:${portBase + index}`;
+    const ready = await fetch(`${url}/health/ready`);
+    expect({ service: service.name, status: ready.status }).toEqual({ service: service.name, status: 200 });
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain(`http_request_duration_seconds_count{service="${service.name}",method="GET",route="/health/ready"`);
+  }
+}
+
+async function expectAllStopped(portBase: number, otherPorts: number[]): Promise<void> {
+  const ports = [...SERVICES.map((_, i) => portBase + i), ...otherPorts];
+  const open = await Promise.all(ports.map((port) => isPortOpen('127.0.0.1', port)));
+  expect(ports.filter((_, i) => open[i])).toEqual([]);
+}
+
+describe('npm start (tools/dev-stack)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'comply-dev-stack-'));
+
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('with nothing configured: embedded PostgreSQL, five migrated databases, five ready services; Ctrl-C stops all', async () => {
+    const portBase = await freePortRange();
+    const pgPort = await freePort();
+    const stack = await startStack({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), SERVICE_PORT_BASE: String(portBase) });
+    try {
+      expect(stack.output()).toContain(`PostgreSQL: embedded PostgreSQL 127.0.0.1:${pgPort}`);
+      for (const service of SERVICES) {
+        expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
+      }
+      await expectEveryServiceHealthy(portBase);
+      expect(existsSync(join(dataDir, 'postgres', 'cluster', 'PG_VERSION'))).toBe(true);
+    } finally {
+      stack.child.kill('SIGINT');
+    }
+    expect(await stack.exit).toBe(0);
+    expect(stack.output()).toContain('stopped.');
+    await expectAllStopped(portBase, [pgPort]);
+  }, 120_000);
+
+  it('with DATABASE_URL set: uses that server and starts no PostgreSQL of its own', async () => {
+    const serverDir = mkdtempSync(join(tmpdir(), 'comply-external-pg-'));
+    const external = await startEmbeddedPostgres({ dataDir: serverDir, port: 0 });
+    const stackDir = mkdtempSync(join(tmpdir(), 'comply-dev-stack-url-'));
+    const portBase = await freePortRange();
+    try {
+      const stack = await startStack({ DATABASE_URL: external.adminUrl, DATA_DIR: stackDir, SERVICE_PORT_BASE: String(portBase) });
+      try {
+        expect(stack.output()).toContain(`PostgreSQL: DATABASE_URL 127.0.0.1:${external.port}`);
+        await expectEveryServiceHealthy(portBase);
+        expect(existsSync(join(stackDir, 'postgres'))).toBe(false);
+      } finally {
+        stack.child.kill('SIGTERM');
+      }
+      expect(await stack.exit).toBe(0);
+      await expectAllStopped(portBase, []);
+      expect(await isPortOpen('127.0.0.1', external.port)).toBe(true);
+    } finally {
+      await external.stop();
+      rmSync(serverDir, { recursive: true, force: true });
+      rmSync(stackDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

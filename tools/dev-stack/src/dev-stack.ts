@@ -1,0 +1,96 @@
+import { join, resolve } from 'node:path';
+import { SERVICES, serviceNamed } from '@comply/config';
+import { workspaceRoot } from '@comply/local-infra';
+import { runMigrations } from '@comply/persistence';
+import { providePostgres, PostgresForStack } from './postgres-infrastructure';
+import { ServiceProcess, spawnService, waitUntilReady } from './service-process';
+
+export interface DevStackOptions {
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  servicePortBase: number;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningStack {
+  postgres: PostgresForStack;
+  services: ServiceProcess[];
+  /** Stops the services (gracefully), then what the stack started. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** Variables a service must not inherit: the admin credentials stay with the launcher. */
+const WITHHELD_FROM_SERVICES = ['DATABASE_URL'];
+
+function serviceEnv(base: NodeJS.ProcessEnv, adminUrl: string, database: string, serviceName: string): NodeJS.ProcessEnv {
+  const server = new URL(adminUrl);
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const name of WITHHELD_FROM_SERVICES) delete env[name];
+  const passwordVariable = `${serviceName.toUpperCase().replace(/-/g, '_')}_DB_PASSWORD`;
+  return {
+    ...env,
+    DB_HOST: server.hostname,
+    DB_PORT: server.port || '5432',
+    DB_NAME: database,
+    DB_USER: `${database}_app`,
+    ...(base[passwordVariable] ? { DB_PASSWORD: base[passwordVariable] } : {}),
+  };
+}
+
+/**
+ * What `npm start` does: infrastructure (PostgreSQL now; the broker, blob storage and cache join
+ * here), migrations of all five databases, then the five services, returning once all are ready.
+ * On any failure it stops whatever it had started before rethrowing.
+ */
+export async function startDevStack(options: DevStackOptions): Promise<RunningStack> {
+  const root = workspaceRoot(__dirname);
+  const dataDir = resolve(root, options.dataDir);
+  const started: Array<() => Promise<void>> = [];
+  const services: ServiceProcess[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.all(services.map((s) => s.stop()));
+      for (const stopOne of started.reverse()) await stopOne();
+    })());
+
+  try {
+    const postgres = await providePostgres({
+      databaseUrl: options.databaseUrl,
+      dataDir,
+      embeddedPort: options.embeddedPgPort,
+    });
+    started.push(() => postgres.stop());
+    options.log(`PostgreSQL: ${postgres.description}`);
+
+    for (const service of SERVICES) {
+      const result = await runMigrations({
+        adminUrl: postgres.adminUrl,
+        database: service.database,
+        migrationsDir: join(root, 'migrations'),
+        withReader: service.hasReadOnlyRole,
+      });
+      options.log(`migrated ${service.database}: ${result.applied.length ? result.applied.join(', ') : 'up to date'}`);
+    }
+
+    SERVICES.forEach((service, index) => {
+      services.push(
+        spawnService({
+          service: serviceNamed(service.name),
+          root,
+          port: options.servicePortBase + index,
+          env: serviceEnv(options.env, postgres.adminUrl, service.database, service.name),
+          logDir: join(dataDir, 'logs'),
+        }),
+      );
+    });
+    await Promise.all(services.map((s) => waitUntilReady(s, options.readyTimeoutMs ?? 60_000)));
+    return { postgres, services, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
