@@ -1,0 +1,5 @@
+export default {
+  displayName: 'servicebus-emulator',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+};

@@ -1,0 +1,24 @@
+/** Remembers message ids for a time window so that resends of the same id are dropped. */
+export class DuplicateDetector {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly windowMs: number) {}
+
+  /** True when `messageId` was already accepted within the window; otherwise records it. */
+  isDuplicate(messageId: string | undefined): boolean {
+    if (messageId === undefined) return false;
+    const now = Date.now();
+    this.evictOlderThan(now - this.windowMs);
+    if (this.seen.has(messageId)) return true;
+    this.seen.set(messageId, now);
+    return false;
+  }
+
+  private evictOlderThan(cutoff: number): void {
+    // Insertion order is acceptance order, so expired ids are always at the front.
+    for (const [id, acceptedAt] of this.seen) {
+      if (acceptedAt > cutoff) break;
+      this.seen.delete(id);
+    }
+  }
+}
