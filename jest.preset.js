@@ -33,5 +33,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   moduleNameMapper,
   testMatch: ['<rootDir>/**/*.spec.ts'],
+  reporters: ['default', path.join(__dirname, 'tools', 'jest-summary', 'summary-reporter.js')],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

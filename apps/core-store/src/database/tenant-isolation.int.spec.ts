@@ -62,6 +62,12 @@ describe('tenant isolation in the core database', () => {
     expect(owned.rows).toHaveLength(0);
   });
 
+  it('refuses to open a tenant transaction without a tenant id', async () => {
+    await expect(withTenant(app.db, '  ', (tx) => tx.select().from(storageRecords))).rejects.toThrow(
+      'withTenant requires a non-empty tenant id',
+    );
+  });
+
   it('returns no rows without a tenant context (fail closed)', async () => {
     expect(await app.db.select().from(storageRecords)).toEqual([]);
     expect(await app.db.select().from(tenants)).toEqual([]);
