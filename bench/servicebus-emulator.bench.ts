@@ -6,7 +6,7 @@
 import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
 import type { AddressInfo, Server } from 'node:net';
 import rhea from 'rhea';
-import { startEmulator } from '../tools/servicebus-emulator/src';
+import { startEmulator } from '@comply/servicebus-emulator';
 
 const MESSAGES = 10_000;
 const BODY = { tenantId: 't-1', mapping: 'PII.Identifier.SSN', score: 0.97 };

@@ -13,6 +13,8 @@ export interface Setting<T> {
   doc: string;
   /** Never printed, logged or echoed back in an error. */
   secret?: boolean;
+  /** Who reads it, for the docs, when not the services. */
+  readBy?: string;
 }
 
 export type SettingsSpec = Record<string, Setting<unknown>>;
@@ -30,6 +32,7 @@ interface Common<T> {
   default?: T;
   doc: string;
   secret?: boolean;
+  readBy?: string;
 }
 
 function integer(raw: string, min: number, max: number): number {

@@ -2,8 +2,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ServiceBusClient } from '@azure/service-bus';
 import { SERVICES } from '@comply/config';
+import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { freePort, isPortOpen, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
+import { emulatorConnectionString, startEmulator } from '@comply/servicebus-emulator';
+import { emulatorTopology } from './emulator-topology';
 
 const MAIN = join(__dirname, 'main.ts');
 
@@ -26,7 +30,7 @@ interface Stack {
 async function startStack(env: Record<string, string>): Promise<Stack> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
     cwd: workspaceRoot(__dirname),
-    env: { ...process.env, DATABASE_URL: '', ...env },
+    env: { ...process.env, DATABASE_URL: '', SERVICEBUS_CONNECTION_STRING: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -55,6 +59,26 @@ async function expectEveryServiceHealthy(portBase: number): Promise<void> {
   }
 }
 
+/** A mapping result reaches core-store's subscription through the real SDK; other subjects are filtered out. */
+async function expectMappingEventsRoutedToCoreStore(connectionString: string): Promise<void> {
+  const client = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } });
+  try {
+    const sender = client.createSender('mapping-events');
+    await sender.sendMessages([
+      { body: { other: true }, messageId: 'e2e-other', subject: 'record.stored.v1' },
+      { body: { mapped: true }, messageId: 'e2e-mapping', subject: 'mapping.result.v1' },
+    ]);
+    const receiver = client.createReceiver('mapping-events', 'core-store', { receiveMode: 'receiveAndDelete' });
+    const received = await receiver.receiveMessages(10, { maxWaitTimeInMs: 5_000 });
+    const late = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
+    expect([...received, ...late].map((m) => ({ subject: m.subject, body: m.body }))).toEqual([
+      { subject: 'mapping.result.v1', body: { mapped: true } },
+    ]);
+  } finally {
+    await client.close();
+  }
+}
+
 async function expectAllStopped(portBase: number, otherPorts: number[]): Promise<void> {
   const ports = [...SERVICES.map((_, i) => portBase + i), ...otherPorts];
   const open = await Promise.all(ports.map((port) => isPortOpen('127.0.0.1', port)));
@@ -66,12 +90,22 @@ describe('npm start (tools/dev-stack)', () => {
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('with nothing configured: embedded PostgreSQL, five migrated databases, five ready services; Ctrl-C stops all', async () => {
+  it('with nothing configured: embedded PostgreSQL, the Service Bus emulator, five migrated databases, five ready services; Ctrl-C stops all', async () => {
     const portBase = await freePortRange();
     const pgPort = await freePort();
-    const stack = await startStack({ DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(pgPort), SERVICE_PORT_BASE: String(portBase) });
+    const serviceBusPort = await freePort();
+    const stack = await startStack({
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(pgPort),
+      SERVICEBUS_EMULATOR_PORT: String(serviceBusPort),
+      SERVICE_PORT_BASE: String(portBase),
+    });
     try {
       expect(stack.output()).toContain(`PostgreSQL: embedded PostgreSQL 127.0.0.1:${pgPort}`);
+      expect(stack.output()).toContain(`Service Bus: emulator 127.0.0.1:${serviceBusPort}`);
+      const connectionString = emulatorConnectionString('127.0.0.1', serviceBusPort);
+      expect(stack.output()).toContain(connectionString);
+      await expectMappingEventsRoutedToCoreStore(connectionString);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
@@ -82,27 +116,40 @@ describe('npm start (tools/dev-stack)', () => {
     }
     expect(await stack.exit).toBe(0);
     expect(stack.output()).toContain('stopped.');
-    await expectAllStopped(portBase, [pgPort]);
+    await expectAllStopped(portBase, [pgPort, serviceBusPort]);
   }, 120_000);
 
-  it('with DATABASE_URL set: uses that server and starts no PostgreSQL of its own', async () => {
+  it('with DATABASE_URL and SERVICEBUS_CONNECTION_STRING set: uses those and starts neither PostgreSQL nor an emulator', async () => {
     const serverDir = mkdtempSync(join(tmpdir(), 'comply-external-pg-'));
     const external = await startEmbeddedPostgres({ dataDir: serverDir, port: 0 });
+    const externalServiceBus = await startEmulator({ port: 0, topology: emulatorTopology(PLATFORM_TOPOLOGY) });
     const stackDir = mkdtempSync(join(tmpdir(), 'comply-dev-stack-url-'));
     const portBase = await freePortRange();
+    const unusedEmulatorPort = await freePort();
     try {
-      const stack = await startStack({ DATABASE_URL: external.adminUrl, DATA_DIR: stackDir, SERVICE_PORT_BASE: String(portBase) });
+      const stack = await startStack({
+        DATABASE_URL: external.adminUrl,
+        SERVICEBUS_CONNECTION_STRING: externalServiceBus.connectionString,
+        SERVICEBUS_EMULATOR_PORT: String(unusedEmulatorPort),
+        DATA_DIR: stackDir,
+        SERVICE_PORT_BASE: String(portBase),
+      });
       try {
         expect(stack.output()).toContain(`PostgreSQL: DATABASE_URL 127.0.0.1:${external.port}`);
+        expect(stack.output()).toContain(`Service Bus: SERVICEBUS_CONNECTION_STRING 127.0.0.1:${externalServiceBus.port}`);
+        expect(stack.output()).not.toContain(externalServiceBus.connectionString);
+        expect(await isPortOpen('127.0.0.1', unusedEmulatorPort)).toBe(false);
         await expectEveryServiceHealthy(portBase);
         expect(existsSync(join(stackDir, 'postgres'))).toBe(false);
       } finally {
         stack.child.kill('SIGTERM');
       }
       expect(await stack.exit).toBe(0);
-      await expectAllStopped(portBase, []);
+      await expectAllStopped(portBase, [unusedEmulatorPort]);
       expect(await isPortOpen('127.0.0.1', external.port)).toBe(true);
+      expect(await isPortOpen('127.0.0.1', externalServiceBus.port)).toBe(true);
     } finally {
+      await externalServiceBus.stop();
       await external.stop();
       rmSync(serverDir, { recursive: true, force: true });
       rmSync(stackDir, { recursive: true, force: true });

@@ -4,11 +4,14 @@ import { workspaceRoot } from '@comply/local-infra';
 import { runMigrations } from '@comply/persistence';
 import { providePostgres, PostgresForStack } from './postgres-infrastructure';
 import { ServiceProcess, spawnService, waitUntilReady } from './service-process';
+import { provideServiceBus, ServiceBusForStack } from './servicebus-infrastructure';
 
 export interface DevStackOptions {
   databaseUrl: string | undefined;
   dataDir: string;
   embeddedPgPort: number;
+  serviceBusConnectionString: string | undefined;
+  serviceBusEmulatorPort: number;
   servicePortBase: number;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -17,6 +20,7 @@ export interface DevStackOptions {
 
 export interface RunningStack {
   postgres: PostgresForStack;
+  serviceBus: ServiceBusForStack;
   services: ServiceProcess[];
   /** Stops the services (gracefully), then what the stack started. Idempotent. */
   stop(): Promise<void>;
@@ -25,7 +29,13 @@ export interface RunningStack {
 /** Variables a service must not inherit: the admin credentials stay with the launcher. */
 const WITHHELD_FROM_SERVICES = ['DATABASE_URL'];
 
-function serviceEnv(base: NodeJS.ProcessEnv, adminUrl: string, database: string, serviceName: string): NodeJS.ProcessEnv {
+function serviceEnv(
+  base: NodeJS.ProcessEnv,
+  adminUrl: string,
+  database: string,
+  serviceName: string,
+  serviceBusConnectionString: string,
+): NodeJS.ProcessEnv {
   const server = new URL(adminUrl);
   const env: NodeJS.ProcessEnv = { ...base };
   for (const name of WITHHELD_FROM_SERVICES) delete env[name];
@@ -37,12 +47,13 @@ function serviceEnv(base: NodeJS.ProcessEnv, adminUrl: string, database: string,
     DB_NAME: database,
     DB_USER: `${database}_app`,
     ...(base[passwordVariable] ? { DB_PASSWORD: base[passwordVariable] } : {}),
+    SERVICEBUS_CONNECTION_STRING: serviceBusConnectionString,
   };
 }
 
 /**
- * What `npm start` does: infrastructure (PostgreSQL now; the broker, blob storage and cache join
- * here), migrations of all five databases, then the five services, returning once all are ready.
+ * What `npm start` does: infrastructure (PostgreSQL and Service Bus now; blob storage and cache
+ * join here), migrations of all five databases, then the five services, returning once all are ready.
  * On any failure it stops whatever it had started before rethrowing.
  */
 export async function startDevStack(options: DevStackOptions): Promise<RunningStack> {
@@ -66,6 +77,13 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
     started.push(() => postgres.stop());
     options.log(`PostgreSQL: ${postgres.description}`);
 
+    const serviceBus = await provideServiceBus({
+      connectionString: options.serviceBusConnectionString,
+      emulatorPort: options.serviceBusEmulatorPort,
+    });
+    started.push(() => serviceBus.stop());
+    options.log(`Service Bus: ${serviceBus.description}`);
+
     for (const service of SERVICES) {
       const result = await runMigrations({
         adminUrl: postgres.adminUrl,
@@ -82,13 +100,13 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
           service: serviceNamed(service.name),
           root,
           port: options.servicePortBase + index,
-          env: serviceEnv(options.env, postgres.adminUrl, service.database, service.name),
+          env: serviceEnv(options.env, postgres.adminUrl, service.database, service.name, serviceBus.connectionString),
           logDir: join(dataDir, 'logs'),
         }),
       );
     });
     await Promise.all(services.map((s) => waitUntilReady(s, options.readyTimeoutMs ?? 60_000)));
-    return { postgres, services, stop };
+    return { postgres, serviceBus, services, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -13,12 +13,18 @@ async function main(): Promise<void> {
     databaseUrl: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     embeddedPgPort: config.EMBEDDED_PG_PORT,
+    serviceBusConnectionString: config.SERVICEBUS_CONNECTION_STRING,
+    serviceBusEmulatorPort: config.SERVICEBUS_EMULATOR_PORT,
     servicePortBase: config.SERVICE_PORT_BASE,
     env: process.env,
     log: say,
   });
   say(`\n${statusTable(stack, process.cwd())}\n`);
   say(`PostgreSQL: ${stack.postgres.description}`);
+  say(`Service Bus: ${stack.serviceBus.description}`);
+  if (stack.serviceBus.printableConnectionString) {
+    say(`  SERVICEBUS_CONNECTION_STRING=${stack.serviceBus.printableConnectionString}`);
+  }
   say('All services ready. Ctrl-C stops everything.');
 
   let stopping = false;

@@ -27,7 +27,7 @@ export function configurationTable(): string {
   ];
   const describe = (entry: Setting<unknown>) => `${entry.doc}${entry.secret ? ' Secret: never logged.' : ''}`;
   for (const [name, entry] of Object.entries(platformSettings)) {
-    lines.push(row([`\`${name}\``, '`npm start`, `npm run migrate`', formatDefault(entry.default), describe(entry)]));
+    lines.push(row([`\`${name}\``, entry.readBy ?? 'each service', formatDefault(entry.default), describe(entry)]));
   }
   for (const [name, entry] of Object.entries(serviceSpecs[0])) {
     lines.push(row([`\`${name}\``, 'each service', serviceDefault(name, serviceSpecs), describe(entry)]));

@@ -1,5 +1,5 @@
-import { writeGeneratedSections } from './generated-sections';
+import { writeGeneratedArtifacts } from './generated-artifacts';
 
-/** `npm run docs:generate`: refreshes the parts of the docs that are generated from code. */
-const changed = writeGeneratedSections();
-process.stdout.write(changed.length ? `updated ${changed.join(', ')}\n` : 'generated docs are up to date\n');
+/** `npm run docs:generate`: refreshes what is generated from code (README table, emulator config). */
+const changed = writeGeneratedArtifacts();
+process.stdout.write(changed.length ? `updated ${changed.join(', ')}\n` : 'generated files are up to date\n');

@@ -1,0 +1,104 @@
+/**
+ * The platform's Service Bus topology as data: one topic per publishing context, and on each topic
+ * one subscription per consuming service, named after the service, that receives exactly the
+ * listed event types (one correlation filter on the message subject per event type).
+ * Provisioning (Azure and the local emulator) and the consumers both read this one declaration.
+ */
+
+export const PLATFORM_SERVICES = ['core-store', 'billing', 'analytics-ingest', 'audit-writer', 'backup-worker'] as const;
+export type PlatformService = (typeof PLATFORM_SERVICES)[number];
+
+/** Publishers outside the platform, above all the mapper model service. */
+export const EXTERNAL_PRODUCERS = 'external-producers';
+export type Publisher = PlatformService | typeof EXTERNAL_PRODUCERS;
+
+export const TOPICS = {
+  mappingEvents: 'mapping-events',
+  coreEvents: 'core-events',
+  billingEvents: 'billing-events',
+  backupEvents: 'backup-events',
+  auditEvents: 'audit-events',
+} as const;
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
+
+export interface SubscriptionSpec {
+  /** The consuming service. */
+  readonly name: PlatformService;
+  /** Event types (`<context>.<event>.v<N>`, sent as the message subject) delivered to this subscription. */
+  readonly subjects: readonly string[];
+}
+
+export interface TopicSpec {
+  readonly name: TopicName;
+  readonly publishers: readonly Publisher[];
+  readonly subscriptions: readonly SubscriptionSpec[];
+}
+
+/** A subscription together with the topic it belongs to: what a consumer attaches to. */
+export interface TopicSubscription extends SubscriptionSpec {
+  readonly topic: TopicName;
+}
+
+/**
+ * Entity settings every environment provisions alike (Azure, Microsoft's emulator, ours).
+ * Duplicate detection lets the outbox resend a row after a crash without a second delivery.
+ */
+export const ENTITY_SETTINGS = {
+  duplicateDetectionWindowMs: 10 * 60_000,
+  /** After this many failed deliveries a message goes to the dead-letter queue. */
+  maxDeliveryCount: 10,
+  lockDurationMs: 60_000,
+} as const;
+
+export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
+  {
+    name: TOPICS.mappingEvents,
+    publishers: [EXTERNAL_PRODUCERS],
+    subscriptions: [{ name: 'core-store', subjects: ['mapping.result.v1'] }],
+  },
+  {
+    name: TOPICS.coreEvents,
+    publishers: ['core-store'],
+    subscriptions: [
+      { name: 'billing', subjects: ['record.stored.v1'] },
+      { name: 'analytics-ingest', subjects: ['record.stored.v1', 'record.deleted.v1'] },
+      { name: 'backup-worker', subjects: ['record.stored.v1', 'record.deleted.v1'] },
+    ],
+  },
+  {
+    name: TOPICS.billingEvents,
+    publishers: ['billing'],
+    subscriptions: [
+      {
+        name: 'analytics-ingest',
+        subjects: [
+          'billing.subscription.changed.v1',
+          'billing.invoice.paid.v1',
+          'billing.invoice.payment_failed.v1',
+          'billing.quota.changed.v1',
+        ],
+      },
+      { name: 'core-store', subjects: ['billing.quota.changed.v1'] },
+    ],
+  },
+  {
+    name: TOPICS.backupEvents,
+    publishers: ['backup-worker'],
+    subscriptions: [
+      { name: 'analytics-ingest', subjects: ['backup.completed.v1', 'backup.failed.v1'] },
+      { name: 'core-store', subjects: ['backup.completed.v1', 'backup.failed.v1'] },
+    ],
+  },
+  {
+    name: TOPICS.auditEvents,
+    publishers: ['core-store', 'billing', 'analytics-ingest', 'backup-worker'],
+    subscriptions: [{ name: 'audit-writer', subjects: ['audit.event.v1'] }],
+  },
+];
+
+/** Every subscription the service consumes from, across all topics. */
+export function subscriptionsOf(service: PlatformService): readonly TopicSubscription[] {
+  return PLATFORM_TOPOLOGY.flatMap((topic) =>
+    topic.subscriptions.filter((s) => s.name === service).map((s) => ({ topic: topic.name, ...s })),
+  );
+}

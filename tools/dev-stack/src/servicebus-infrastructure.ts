@@ -1,0 +1,54 @@
+import { parseServiceBusConnectionString } from '@azure/service-bus';
+import { PLATFORM_TOPOLOGY } from '@comply/contracts';
+import { isPortOpen } from '@comply/local-infra';
+import { startEmulator } from '@comply/servicebus-emulator';
+import { emulatorTopology } from './emulator-topology';
+
+export interface ServiceBusForStack {
+  /** What the services get as SERVICEBUS_CONNECTION_STRING. */
+  connectionString: string;
+  /** The emulator's connection string, which holds no secret and may be printed; undefined for a configured one. */
+  printableConnectionString: string | undefined;
+  /** "emulator 127.0.0.1:5673 (in memory, 5 topics)" or "SERVICEBUS_CONNECTION_STRING <endpoint host>", never the key. */
+  description: string;
+  stop(): Promise<void>;
+}
+
+function endpointHost(connectionString: string): string {
+  try {
+    return parseServiceBusConnectionString(connectionString).fullyQualifiedNamespace;
+  } catch (error) {
+    // The parser's messages never echo the string, so the key stays out of the error.
+    throw new Error(`SERVICEBUS_CONNECTION_STRING is not a Service Bus connection string: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The Service Bus namespace the stack runs on: SERVICEBUS_CONNECTION_STRING when set (nothing is
+ * started), otherwise the in-memory emulator on loopback with the platform topology.
+ */
+export async function provideServiceBus(options: {
+  connectionString: string | undefined;
+  emulatorPort: number;
+}): Promise<ServiceBusForStack> {
+  if (options.connectionString) {
+    return {
+      connectionString: options.connectionString,
+      printableConnectionString: undefined,
+      description: `SERVICEBUS_CONNECTION_STRING ${endpointHost(options.connectionString)}`,
+      stop: async () => undefined,
+    };
+  }
+  if (await isPortOpen('127.0.0.1', options.emulatorPort)) {
+    throw new Error(
+      `Port ${options.emulatorPort} for the Service Bus emulator is taken (is another \`npm start\` running?). Stop it or set SERVICEBUS_EMULATOR_PORT.`,
+    );
+  }
+  const emulator = await startEmulator({ host: '127.0.0.1', port: options.emulatorPort, topology: emulatorTopology(PLATFORM_TOPOLOGY) });
+  return {
+    connectionString: emulator.connectionString,
+    printableConnectionString: emulator.connectionString,
+    description: `emulator 127.0.0.1:${emulator.port} (in memory, ${PLATFORM_TOPOLOGY.length} topics)`,
+    stop: () => emulator.stop(),
+  };
+}

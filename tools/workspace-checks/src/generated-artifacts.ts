@@ -1,0 +1,60 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workspaceRoot } from '@comply/local-infra';
+import { PLATFORM_TOPOLOGY } from '@comply/contracts';
+import { configurationTable, SERVICE_ORDER_NOTE } from './configuration-table';
+import { servicebusEmulatorConfig } from './servicebus-emulator-config';
+
+/**
+ * A checked-in file, or a region of one between two HTML comment markers, that is generated
+ * from code so that the two cannot drift apart.
+ */
+export interface GeneratedArtifact {
+  file: string;
+  /** Set for a region of a file; unset when the whole file is generated. */
+  marker?: string;
+  content: () => string;
+}
+
+export const GENERATED_ARTIFACTS: GeneratedArtifact[] = [
+  {
+    file: 'README.md',
+    marker: 'configuration-table',
+    content: () => `${configurationTable()}\n\n${SERVICE_ORDER_NOTE}`,
+  },
+  {
+    file: 'docker/servicebus-emulator-config.json',
+    content: () => servicebusEmulatorConfig(PLATFORM_TOPOLOGY),
+  },
+];
+
+/** What the file should contain, given what it contains now. */
+export function render(current: string, artifact: GeneratedArtifact): string {
+  if (!artifact.marker) return artifact.content();
+  const start = `<!-- generated:${artifact.marker} start -->`;
+  const end = `<!-- generated:${artifact.marker} end -->`;
+  const from = current.indexOf(start);
+  const to = current.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`${artifact.file} lacks the markers ${start} … ${end}`);
+  return `${current.slice(0, from + start.length)}\n${artifact.content()}\n${current.slice(to)}`;
+}
+
+export function readCurrent(root: string, artifact: GeneratedArtifact): string {
+  const path = join(root, artifact.file);
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+/** Rewrites every generated artifact; returns the files that changed. */
+export function writeGeneratedArtifacts(root = workspaceRoot(__dirname)): string[] {
+  const changed: string[] = [];
+  for (const artifact of GENERATED_ARTIFACTS) {
+    const path = join(root, artifact.file);
+    const before = readCurrent(root, artifact);
+    const after = render(before, artifact);
+    if (after !== before) {
+      writeFileSync(path, after);
+      changed.push(artifact.file);
+    }
+  }
+  return changed;
+}

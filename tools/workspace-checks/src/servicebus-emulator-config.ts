@@ -1,0 +1,46 @@
+import { ENTITY_SETTINGS, TopicSpec } from '@comply/contracts';
+
+/** ISO 8601 duration, as Microsoft's emulator configuration expects ("PT10M"). */
+function isoDuration(ms: number): string {
+  const seconds = ms / 1000;
+  return seconds % 60 === 0 ? `PT${seconds / 60}M` : `PT${seconds}S`;
+}
+
+/**
+ * Config.json for Microsoft's Service Bus emulator (docker-compose.yml): the platform topology
+ * from libs/contracts, with the same entity settings as Azure and our own emulator.
+ */
+export function servicebusEmulatorConfig(topics: readonly TopicSpec[]): string {
+  const config = {
+    UserConfig: {
+      Namespaces: [
+        {
+          Name: 'sbemulatorns',
+          Queues: [],
+          Topics: topics.map((topic) => ({
+            Name: topic.name,
+            Properties: {
+              RequiresDuplicateDetection: true,
+              DuplicateDetectionHistoryTimeWindow: isoDuration(ENTITY_SETTINGS.duplicateDetectionWindowMs),
+            },
+            Subscriptions: topic.subscriptions.map((subscription) => ({
+              Name: subscription.name,
+              Properties: {
+                LockDuration: isoDuration(ENTITY_SETTINGS.lockDurationMs),
+                MaxDeliveryCount: ENTITY_SETTINGS.maxDeliveryCount,
+                DeadLetteringOnMessageExpiration: false,
+                RequiresSession: false,
+              },
+              Rules: subscription.subjects.map((subject) => ({
+                Name: subject,
+                Properties: { FilterType: 'Correlation', CorrelationFilter: { Label: subject } },
+              })),
+            })),
+          })),
+        },
+      ],
+      Logging: { Type: 'File' },
+    },
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
