@@ -1,4 +1,4 @@
-import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
+import { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { RunningEmulator, startEmulator } from './index';
 import { createTestClient } from './testing/test-client';
 

@@ -1,6 +1,4 @@
-import { ServiceBusClient } from '@azure/service-bus';
-import { RunningEmulator, startEmulator } from './index';
-import { createTestClient } from './testing/test-client';
+import { useEmulator } from './testing/test-client';
 
 /*
  * rhea 3.0.5 (the SDK's AMQP library) merges dispositions for adjacent deliveries that are queued
@@ -11,24 +9,13 @@ import { createTestClient } from './testing/test-client';
  * put different outcomes for neighbouring deliveries into one tick.
  */
 describe('client-side disposition merging (documents rhea behaviour)', () => {
-  let emulator: RunningEmulator;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, topology: { queues: [{ name: 'merge' }, { name: 'sequential' }] } });
-    client = createTestClient(emulator.connectionString);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await emulator.stop();
-  });
+  const bus = useEmulator({ queues: [{ name: 'merge' }, { name: 'sequential' }] });
 
   async function receiveTwo(queue: string) {
-    const sender = client.createSender(queue);
+    const sender = bus.client.createSender(queue);
     await sender.sendMessages([{ body: 'm1' }, { body: 'm2' }]);
     await sender.close();
-    const receiver = client.createReceiver(queue);
+    const receiver = bus.client.createReceiver(queue);
     const messages = await receiver.receiveMessages(2, { maxWaitTimeInMs: 2000 });
     expect(messages.map((m) => m.body)).toEqual(['m1', 'm2']);
     return { receiver, m1: messages[0], m2: messages[1] };
@@ -39,10 +26,10 @@ describe('client-side disposition merging (documents rhea behaviour)', () => {
     await Promise.all([receiver.completeMessage(m1), receiver.deadLetterMessage(m2, { deadLetterReason: 'Bad', deadLetterErrorDescription: 'rejected by handler' })]);
     await receiver.close();
 
-    const dlq = client.createReceiver('merge', { subQueueType: 'deadLetter' });
+    const dlq = bus.client.createReceiver('merge', { subQueueType: 'deadLetter' });
     expect(await dlq.peekMessages(5)).toHaveLength(0);
     await dlq.close();
-    const active = client.createReceiver('merge');
+    const active = bus.client.createReceiver('merge');
     expect(await active.peekMessages(5)).toHaveLength(0);
     await active.close();
   });
@@ -53,7 +40,7 @@ describe('client-side disposition merging (documents rhea behaviour)', () => {
     await receiver.deadLetterMessage(m2, { deadLetterReason: 'Bad', deadLetterErrorDescription: 'rejected by handler' });
     await receiver.close();
 
-    const dlq = client.createReceiver('sequential', { subQueueType: 'deadLetter' });
+    const dlq = bus.client.createReceiver('sequential', { subQueueType: 'deadLetter' });
     const dead = await dlq.peekMessages(5);
     expect(dead.map((m) => [m.body, m.deadLetterReason])).toEqual([['m2', 'Bad']]);
     await dlq.close();

@@ -1,40 +1,24 @@
-import { ServiceBusClient } from '@azure/service-bus';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunningEmulator, startEmulator } from './index';
-import { createTestClient } from './testing/test-client';
+import { useEmulator } from './testing/test-client';
 
 describe('time to live and duplicate detection', () => {
-  let emulator: RunningEmulator;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      topology: {
-        queues: [
-          { name: 'ttl-dlq', deadLetteringOnMessageExpiration: true },
-          { name: 'ttl-drop', defaultMessageTtlMs: 300 },
-          { name: 'dedup', requiresDuplicateDetection: true, duplicateDetectionWindowMs: 800 },
-          { name: 'no-dedup' },
-        ],
-        topics: [{ name: 'ttl-topic', subscriptions: [{ name: 'sub', defaultMessageTtlMs: 300, deadLetteringOnMessageExpiration: true }] }],
-      },
-    });
-    client = createTestClient(emulator.connectionString);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await emulator.stop();
+  const bus = useEmulator({
+    queues: [
+      { name: 'ttl-dlq', deadLetteringOnMessageExpiration: true },
+      { name: 'ttl-drop', defaultMessageTtlMs: 300 },
+      { name: 'dedup', requiresDuplicateDetection: true, duplicateDetectionWindowMs: 800 },
+      { name: 'no-dedup' },
+    ],
+    topics: [{ name: 'ttl-topic', subscriptions: [{ name: 'sub', defaultMessageTtlMs: 300, deadLetteringOnMessageExpiration: true }] }],
   });
 
   it('dead-letters an expired message with TTLExpiredException when configured', async () => {
-    const sender = client.createSender('ttl-dlq');
+    const sender = bus.client.createSender('ttl-dlq');
     await sender.sendMessages([{ body: 'short', timeToLive: 200 }, { body: 'long', timeToLive: 60_000 }]);
     await sleep(400);
-    const receiver = client.createReceiver('ttl-dlq', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('ttl-dlq', { receiveMode: 'receiveAndDelete' });
     expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual(['long']);
-    const dlq = client.createReceiver('ttl-dlq', { subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete' });
+    const dlq = bus.client.createReceiver('ttl-dlq', { subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete' });
     const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 1000 });
     expect(dead.body).toBe('short');
     expect(dead.deadLetterReason).toBe('TTLExpiredException');
@@ -44,13 +28,13 @@ describe('time to live and duplicate detection', () => {
   });
 
   it('drops messages past the entity default TTL when dead-lettering is off', async () => {
-    const sender = client.createSender('ttl-drop');
+    const sender = bus.client.createSender('ttl-drop');
     await sender.sendMessages({ body: 'stale' });
-    const receiver = client.createReceiver('ttl-drop', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('ttl-drop', { receiveMode: 'receiveAndDelete' });
     expect(await receiver.peekMessages(1)).toHaveLength(1);
     await sleep(500);
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
-    const dlq = client.createReceiver('ttl-drop', { subQueueType: 'deadLetter' });
+    const dlq = bus.client.createReceiver('ttl-drop', { subQueueType: 'deadLetter' });
     expect(await dlq.peekMessages(1)).toHaveLength(0);
     await dlq.close();
     await receiver.close();
@@ -58,10 +42,10 @@ describe('time to live and duplicate detection', () => {
   });
 
   it('applies a subscription default TTL with dead-lettering', async () => {
-    const sender = client.createSender('ttl-topic');
+    const sender = bus.client.createSender('ttl-topic');
     await sender.sendMessages({ body: 'expiring' });
     await sleep(500);
-    const dlq = client.createReceiver('ttl-topic', 'sub', { subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete' });
+    const dlq = bus.client.createReceiver('ttl-topic', 'sub', { subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete' });
     const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 1000 });
     expect(dead?.deadLetterReason).toBe('TTLExpiredException');
     await dlq.close();
@@ -69,20 +53,20 @@ describe('time to live and duplicate detection', () => {
   });
 
   it('accepts and drops a resend of the same messageId inside the detection window only', async () => {
-    const sender = client.createSender('dedup');
+    const sender = bus.client.createSender('dedup');
     await sender.sendMessages({ body: 'first', messageId: 'outbox-1' });
     await sender.sendMessages({ body: 'resend', messageId: 'outbox-1' });
     await sender.sendMessages({ body: 'other', messageId: 'outbox-2' });
-    const receiver = client.createReceiver('dedup', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('dedup', { receiveMode: 'receiveAndDelete' });
     expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual(['first', 'other']);
     await sleep(900);
     await sender.sendMessages({ body: 'after-window', messageId: 'outbox-1' });
     expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual(['after-window']);
 
-    const plain = client.createSender('no-dedup');
+    const plain = bus.client.createSender('no-dedup');
     await plain.sendMessages({ body: 'a', messageId: 'same' });
     await plain.sendMessages({ body: 'b', messageId: 'same' });
-    const plainReceiver = client.createReceiver('no-dedup', { receiveMode: 'receiveAndDelete' });
+    const plainReceiver = bus.client.createReceiver('no-dedup', { receiveMode: 'receiveAndDelete' });
     expect(await plainReceiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).toHaveLength(2);
     await plainReceiver.close();
     await plain.close();

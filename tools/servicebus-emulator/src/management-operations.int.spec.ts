@@ -1,41 +1,26 @@
-import { ServiceBusClient, ServiceBusRuleManager } from '@azure/service-bus';
+import { ServiceBusRuleManager } from '@azure/service-bus';
 import Long from 'long';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunningEmulator, startEmulator } from './index';
-import { createTestClient } from './testing/test-client';
+import { useEmulator } from './testing/test-client';
 
 describe('$management operations', () => {
-  let emulator: RunningEmulator;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      topology: {
-        queues: [{ name: 'peek' }, { name: 'scheduled' }],
-        topics: [
-          { name: 'ruled', subscriptions: [{ name: 'sub' }, { name: 'sql', rules: [{ name: 'r', filter: { sqlExpression: "priority > 5 AND region IN ('eu', 'us')" } }] }] },
-        ],
-      },
-    });
-    client = createTestClient(emulator.connectionString);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await emulator.stop();
+  const bus = useEmulator({
+    queues: [{ name: 'peek' }, { name: 'scheduled' }],
+    topics: [
+      { name: 'ruled', subscriptions: [{ name: 'sub' }, { name: 'sql', rules: [{ name: 'r', filter: { sqlExpression: "priority > 5 AND region IN ('eu', 'us')" } }] }] },
+    ],
   });
 
   it('peeks messages in order without locking them, continuing from the last peeked one', async () => {
-    const sender = client.createSender('peek');
+    const sender = bus.client.createSender('peek');
     await sender.sendMessages([{ body: 1 }, { body: 2 }, { body: 3 }]);
-    const receiver = client.createReceiver('peek');
+    const receiver = bus.client.createReceiver('peek');
     expect((await receiver.peekMessages(2)).map((m) => m.body)).toEqual([1, 2]);
     expect((await receiver.peekMessages(2)).map((m) => m.body)).toEqual([3]);
     expect(await receiver.peekMessages(2)).toHaveLength(0);
     const fromStart = await receiver.peekMessages(10, { fromSequenceNumber: Long.fromNumber(1) });
     expect(fromStart.map((m) => m.body)).toEqual([1, 2, 3]);
-    const all = client.createReceiver('peek', { receiveMode: 'receiveAndDelete' });
+    const all = bus.client.createReceiver('peek', { receiveMode: 'receiveAndDelete' });
     expect((await all.receiveMessages(3, { maxWaitTimeInMs: 2000 })).map((m) => m.body)).toEqual([1, 2, 3]);
     await all.close();
     await receiver.close();
@@ -43,14 +28,14 @@ describe('$management operations', () => {
   });
 
   it('schedules messages that appear at the scheduled time, and cancels scheduled ones', async () => {
-    const sender = client.createSender('scheduled');
+    const sender = bus.client.createSender('scheduled');
     const at = new Date(Date.now() + 700);
     const [keep, cancel] = await sender.scheduleMessages([{ body: 'keep' }, { body: 'cancel' }], at);
     expect(keep.toNumber()).toBeGreaterThan(0);
-    const peeked = await client.createReceiver('scheduled').peekMessages(10);
+    const peeked = await bus.client.createReceiver('scheduled').peekMessages(10);
     expect(peeked.map((m) => m.state)).toEqual(['scheduled', 'scheduled']);
     await sender.cancelScheduledMessages([cancel]);
-    const receiver = client.createReceiver('scheduled', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('scheduled', { receiveMode: 'receiveAndDelete' });
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
     await sleep(600);
     const received = await receiver.receiveMessages(5, { maxWaitTimeInMs: 1500 });
@@ -61,9 +46,9 @@ describe('$management operations', () => {
   });
 
   it('schedules through a topic with scheduledEnqueueTimeUtc on a normal send', async () => {
-    const sender = client.createSender('ruled');
+    const sender = bus.client.createSender('ruled');
     await sender.sendMessages({ body: 'delayed', scheduledEnqueueTimeUtc: new Date(Date.now() + 500) });
-    const receiver = client.createReceiver('ruled', 'sub', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('ruled', 'sub', { receiveMode: 'receiveAndDelete' });
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
     const later = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(later.map((m) => m.body)).toEqual(['delayed']);
@@ -72,7 +57,7 @@ describe('$management operations', () => {
   });
 
   it('adds, enumerates and removes rules, and routing follows them', async () => {
-    const rules = client.createRuleManager('ruled', 'sub');
+    const rules = bus.client.createRuleManager('ruled', 'sub');
     expect((await listRules(rules)).map((r) => [r.name, r.filter])).toEqual([['$Default', { sqlExpression: '1=1' }]]);
     await rules.createRule('created-only', { subject: 'created', applicationProperties: { tenantId: 'a' } });
     await rules.createRule('sql', { sqlExpression: "sys.CorrelationId = 'c9'" });
@@ -84,13 +69,13 @@ describe('$management operations', () => {
     expect(listed[0].filter).toMatchObject({ subject: 'created', applicationProperties: { tenantId: 'a' } });
     expect(listed[1].filter).toEqual({ sqlExpression: "sys.CorrelationId = 'c9'" });
 
-    const sender = client.createSender('ruled');
+    const sender = bus.client.createSender('ruled');
     await sender.sendMessages([
       { body: 'match', subject: 'created', applicationProperties: { tenantId: 'a' } },
       { body: 'wrong-tenant', subject: 'created', applicationProperties: { tenantId: 'b' } },
       { body: 'sql-match', correlationId: 'c9' },
     ]);
-    const receiver = client.createReceiver('ruled', 'sub', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('ruled', 'sub', { receiveMode: 'receiveAndDelete' });
     const bodies = (await receiver.receiveMessages(10, { maxWaitTimeInMs: 1000 })).map((m) => m.body).sort();
     expect(bodies).toEqual(['match', 'sql-match']);
     await receiver.close();
@@ -98,14 +83,14 @@ describe('$management operations', () => {
   });
 
   it('routes with a SQL filter from the topology', async () => {
-    const sender = client.createSender('ruled');
+    const sender = bus.client.createSender('ruled');
     await sender.sendMessages([
       { body: 'yes', applicationProperties: { priority: 7, region: 'eu' } },
       { body: 'low', applicationProperties: { priority: 2, region: 'eu' } },
       { body: 'elsewhere', applicationProperties: { priority: 9, region: 'apac' } },
       { body: 'no-props' },
     ]);
-    const receiver = client.createReceiver('ruled', 'sql', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('ruled', 'sql', { receiveMode: 'receiveAndDelete' });
     const bodies = (await receiver.receiveMessages(10, { maxWaitTimeInMs: 1000 })).map((m) => m.body);
     expect(bodies).toEqual(['yes']);
     await receiver.close();

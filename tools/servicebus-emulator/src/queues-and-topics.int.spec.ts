@@ -1,49 +1,33 @@
-import { ServiceBusClient } from '@azure/service-bus';
-import { RunningEmulator, startEmulator } from './index';
-import { createTestClient } from './testing/test-client';
+import { useEmulator } from './testing/test-client';
 
 describe('queues and topics', () => {
-  let emulator: RunningEmulator;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      topology: {
-        queues: [{ name: 'orders' }, { name: 'small', maxMessageSizeBytes: 1024 }],
-        topics: [
+  const bus = useEmulator({
+    queues: [{ name: 'orders' }, { name: 'small', maxMessageSizeBytes: 1024 }],
+    topics: [
+      {
+        name: 'events',
+        subscriptions: [
+          { name: 'all' },
+          { name: 'created', rules: [{ name: 'by-subject', filter: { subject: 'order.created.v1' } }] },
           {
-            name: 'events',
-            subscriptions: [
-              { name: 'all' },
-              { name: 'created', rules: [{ name: 'by-subject', filter: { subject: 'order.created.v1' } }] },
-              {
-                name: 'tenant-a',
-                rules: [{ name: 'by-tenant', filter: { applicationProperties: { tenantId: 'a' } } }],
-              },
-              {
-                name: 'by-ids',
-                rules: [
-                  { name: 'corr', filter: { correlationId: 'c-1', contentType: 'application/json' } },
-                  { name: 'to', filter: { to: 'dest', replyTo: 'back' } },
-                  { name: 'mid', filter: { messageId: 'm-special' } },
-                ],
-              },
+            name: 'tenant-a',
+            rules: [{ name: 'by-tenant', filter: { applicationProperties: { tenantId: 'a' } } }],
+          },
+          {
+            name: 'by-ids',
+            rules: [
+              { name: 'corr', filter: { correlationId: 'c-1', contentType: 'application/json' } },
+              { name: 'to', filter: { to: 'dest', replyTo: 'back' } },
+              { name: 'mid', filter: { messageId: 'm-special' } },
             ],
           },
         ],
       },
-    });
-    client = createTestClient(emulator.connectionString);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await emulator.stop();
+    ],
   });
 
   it('sends to a queue and receives the same body and properties in peekLock, then completes', async () => {
-    const sender = client.createSender('orders');
+    const sender = bus.client.createSender('orders');
     await sender.sendMessages({
       body: { id: 1 },
       messageId: 'msg-1',
@@ -52,7 +36,7 @@ describe('queues and topics', () => {
       contentType: 'application/json',
       applicationProperties: { tenantId: 't1', count: 3 },
     });
-    const receiver = client.createReceiver('orders');
+    const receiver = bus.client.createReceiver('orders');
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(message.body).toEqual({ id: 1 });
     expect(message.messageId).toBe('msg-1');
@@ -71,12 +55,12 @@ describe('queues and topics', () => {
   });
 
   it('delivers batches in order with increasing sequence numbers', async () => {
-    const sender = client.createSender('orders');
+    const sender = bus.client.createSender('orders');
     const batch = await sender.createMessageBatch();
     for (let i = 0; i < 50; i++) expect(batch.tryAddMessage({ body: `m${i}` })).toBe(true);
     await sender.sendMessages(batch);
     await sender.sendMessages([{ body: 'm50' }, { body: 'm51' }]);
-    const receiver = client.createReceiver('orders', { receiveMode: 'receiveAndDelete' });
+    const receiver = bus.client.createReceiver('orders', { receiveMode: 'receiveAndDelete' });
     const received: string[] = [];
     const sequence: number[] = [];
     while (received.length < 52) {
@@ -94,7 +78,7 @@ describe('queues and topics', () => {
   });
 
   it('fans out a topic message to every subscription whose rules match', async () => {
-    const sender = client.createSender('events');
+    const sender = bus.client.createSender('events');
     await sender.sendMessages([
       { body: 'created-a', subject: 'order.created.v1', applicationProperties: { tenantId: 'a' } },
       { body: 'deleted-b', subject: 'order.deleted.v1', applicationProperties: { tenantId: 'b' } },
@@ -104,7 +88,7 @@ describe('queues and topics', () => {
       { body: 'mid', messageId: 'm-special' },
     ]);
     const drain = async (subscription: string) => {
-      const receiver = client.createReceiver('events', subscription, { receiveMode: 'receiveAndDelete' });
+      const receiver = bus.client.createReceiver('events', subscription, { receiveMode: 'receiveAndDelete' });
       const messages = await receiver.receiveMessages(10, { maxWaitTimeInMs: 1000 });
       await receiver.close();
       return messages.map((m) => m.body).sort();
@@ -117,9 +101,9 @@ describe('queues and topics', () => {
   });
 
   it('delivers to subscribe() handlers with credit flow', async () => {
-    const sender = client.createSender('orders');
+    const sender = bus.client.createSender('orders');
     await sender.sendMessages(Array.from({ length: 30 }, (_, i) => ({ body: i })));
-    const receiver = client.createReceiver('orders');
+    const receiver = bus.client.createReceiver('orders');
     const seen: number[] = [];
     await new Promise<void>((resolve, reject) => {
       receiver.subscribe(
@@ -135,17 +119,17 @@ describe('queues and topics', () => {
     });
     await receiver.close();
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
-    const check = client.createReceiver('orders');
+    const check = bus.client.createReceiver('orders');
     expect(await check.peekMessages(10)).toHaveLength(0);
     await check.close();
     await sender.close();
   });
 
   it('raises MessagingEntityNotFound for unknown entities', async () => {
-    const sender = client.createSender('nope');
+    const sender = bus.client.createSender('nope');
     await expect(sender.sendMessages({ body: 'x' })).rejects.toMatchObject({ code: 'MessagingEntityNotFound' });
     await sender.close();
-    const receiver = client.createReceiver('events', 'missing');
+    const receiver = bus.client.createReceiver('events', 'missing');
     await expect(receiver.receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toMatchObject({
       code: 'MessagingEntityNotFound',
     });
@@ -153,7 +137,7 @@ describe('queues and topics', () => {
   });
 
   it('rejects a message larger than the entity limit with MessageSizeExceeded', async () => {
-    const sender = client.createSender('small');
+    const sender = bus.client.createSender('small');
     await expect(sender.sendMessages({ body: 'x'.repeat(4000) })).rejects.toMatchObject({ code: 'MessageSizeExceeded' });
     await sender.sendMessages({ body: 'fits' });
     const batch = await sender.createMessageBatch();

@@ -1,39 +1,24 @@
 import { ServiceBusClient } from '@azure/service-bus';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunningEmulator, startEmulator } from './index';
-import { createTestClient } from './testing/test-client';
+import { useEmulator } from './testing/test-client';
 
 describe('sessions', () => {
-  let emulator: RunningEmulator;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      topology: {
-        queues: [
-          { name: 'ordered', requiresSession: true },
-          { name: 'waiting', requiresSession: true },
-          { name: 'spread', requiresSession: true },
-          { name: 'short-lock', requiresSession: true, lockDurationMs: 500 },
-        ],
-        topics: [{ name: 'session-topic', subscriptions: [{ name: 'sub', requiresSession: true }] }],
-      },
-    });
-    client = createTestClient(emulator.connectionString);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await emulator.stop();
+  const bus = useEmulator({
+    queues: [
+      { name: 'ordered', requiresSession: true },
+      { name: 'waiting', requiresSession: true },
+      { name: 'spread', requiresSession: true },
+      { name: 'short-lock', requiresSession: true, lockDurationMs: 500 },
+    ],
+    topics: [{ name: 'session-topic', subscriptions: [{ name: 'sub', requiresSession: true }] }],
   });
 
   it('delivers a session in order, keeps session state and renews the session lock', async () => {
-    const sender = client.createSender('ordered');
+    const sender = bus.client.createSender('ordered');
     const messages = [];
     for (let i = 0; i < 10; i++) messages.push({ body: i, sessionId: i % 2 === 0 ? 'even' : 'odd' });
     await sender.sendMessages(messages);
-    const receiver = await client.acceptSession('ordered', 'odd');
+    const receiver = await bus.client.acceptSession('ordered', 'odd');
     expect(receiver.sessionId).toBe('odd');
     expect(receiver.sessionLockedUntilUtc.getTime()).toBeGreaterThan(Date.now());
     const received = await receiver.receiveMessages(10, { maxWaitTimeInMs: 1000 });
@@ -50,7 +35,7 @@ describe('sessions', () => {
     expect(renewed.getTime()).toBeGreaterThan(before);
     await receiver.close();
 
-    const next = await client.acceptNextSession('ordered');
+    const next = await bus.client.acceptNextSession('ordered');
     expect(next.sessionId).toBe('even');
     expect((await next.receiveMessages(10, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual([0, 2, 4, 6, 8]);
     await next.close();
@@ -58,25 +43,25 @@ describe('sessions', () => {
   });
 
   it('refuses a second receiver on a locked session with SessionCannotBeLocked', async () => {
-    const sender = client.createSender('ordered');
+    const sender = bus.client.createSender('ordered');
     await sender.sendMessages({ body: 'x', sessionId: 'held' });
-    const first = await client.acceptSession('ordered', 'held');
-    await expect(client.acceptSession('ordered', 'held')).rejects.toMatchObject({
+    const first = await bus.client.acceptSession('ordered', 'held');
+    await expect(bus.client.acceptSession('ordered', 'held')).rejects.toMatchObject({
       code: 'SessionCannotBeLocked',
     });
     const [message] = await first.receiveMessages(1, { maxWaitTimeInMs: 1000 });
     await first.completeMessage(message);
     await first.close();
-    const again = await client.acceptSession('ordered', 'held');
+    const again = await bus.client.acceptSession('ordered', 'held');
     expect(again.sessionId).toBe('held');
     await again.close();
     await sender.close();
   });
 
   it('acceptNextSession waits for a session to get messages, and times out when none does', async () => {
-    const pending = client.acceptNextSession('waiting');
+    const pending = bus.client.acceptNextSession('waiting');
     await sleep(300);
-    const sender = client.createSender('waiting');
+    const sender = bus.client.createSender('waiting');
     await sender.sendMessages({ body: 'late', sessionId: 'late-session' });
     const receiver = await pending;
     expect(receiver.sessionId).toBe('late-session');
@@ -86,7 +71,7 @@ describe('sessions', () => {
     await receiver.close();
 
     // The SDK sends the client-level operation timeout as the session wait time.
-    const impatient = new ServiceBusClient(emulator.connectionString, {
+    const impatient = new ServiceBusClient(bus.emulator.connectionString, {
       retryOptions: { maxRetries: 0, retryDelayInMs: 100, timeoutInMs: 1000 },
     });
     const started = Date.now();
@@ -97,9 +82,9 @@ describe('sessions', () => {
   });
 
   it('spreads sessions across receivers', async () => {
-    const sender = client.createSender('spread');
+    const sender = bus.client.createSender('spread');
     await sender.sendMessages(['s1', 's2', 's3'].map((sessionId) => ({ body: sessionId, sessionId })));
-    const receivers = await Promise.all([1, 2, 3].map(() => client.acceptNextSession('spread')));
+    const receivers = await Promise.all([1, 2, 3].map(() => bus.client.acceptNextSession('spread')));
     expect(receivers.map((r) => r.sessionId).sort()).toEqual(['s1', 's2', 's3']);
     for (const receiver of receivers) {
       const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 });
@@ -111,13 +96,13 @@ describe('sessions', () => {
   });
 
   it('releases a session whose lock expired, and settling its messages then fails', async () => {
-    const sender = client.createSender('short-lock');
+    const sender = bus.client.createSender('short-lock');
     await sender.sendMessages({ body: 'm', sessionId: 'expiring' });
-    const receiver = await client.acceptSession('short-lock', 'expiring', { maxAutoLockRenewalDurationInMs: 0 });
+    const receiver = await bus.client.acceptSession('short-lock', 'expiring', { maxAutoLockRenewalDurationInMs: 0 });
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 });
     await sleep(800);
     await expect(receiver.completeMessage(message)).rejects.toMatchObject({ code: 'SessionLockLost' });
-    const other = await client.acceptSession('short-lock', 'expiring', { maxAutoLockRenewalDurationInMs: 0 });
+    const other = await bus.client.acceptSession('short-lock', 'expiring', { maxAutoLockRenewalDurationInMs: 0 });
     const [again] = await other.receiveMessages(1, { maxWaitTimeInMs: 1000 });
     expect(again.body).toBe('m');
     expect(again.deliveryCount).toBe(1);
@@ -128,12 +113,12 @@ describe('sessions', () => {
   });
 
   it('works for session-enabled subscriptions', async () => {
-    const sender = client.createSender('session-topic');
+    const sender = bus.client.createSender('session-topic');
     await sender.sendMessages([
       { body: 1, sessionId: 'tenant-1' },
       { body: 2, sessionId: 'tenant-1' },
     ]);
-    const receiver = await client.acceptNextSession('session-topic', 'sub', { receiveMode: 'receiveAndDelete' });
+    const receiver = await bus.client.acceptNextSession('session-topic', 'sub', { receiveMode: 'receiveAndDelete' });
     expect(receiver.sessionId).toBe('tenant-1');
     expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual([1, 2]);
     await receiver.close();

@@ -1,31 +1,16 @@
 import { ServiceBusClient } from '@azure/service-bus';
-import { RunningEmulator, startEmulator } from './index';
-import { createTestClient } from './testing/test-client';
+import { useEmulator } from './testing/test-client';
 
 describe('settlement: abandon, defer, dead-letter', () => {
-  let emulator: RunningEmulator;
-  let client: ServiceBusClient;
-
-  beforeAll(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      topology: {
-        queues: [{ name: 'abandon' }, { name: 'defer' }, { name: 'dlq' }, { name: 'max', maxDeliveryCount: 3 }],
-        topics: [{ name: 'events', subscriptions: [{ name: 'sub', maxDeliveryCount: 2 }] }],
-      },
-    });
-    client = createTestClient(emulator.connectionString);
-  });
-
-  afterAll(async () => {
-    await client.close();
-    await emulator.stop();
+  const bus = useEmulator({
+    queues: [{ name: 'abandon' }, { name: 'defer' }, { name: 'dlq' }, { name: 'max', maxDeliveryCount: 3 }],
+    topics: [{ name: 'events', subscriptions: [{ name: 'sub', maxDeliveryCount: 2 }] }],
   });
 
   it('abandon redelivers with delivery count +1 and applies propertiesToModify', async () => {
-    const sender = client.createSender('abandon');
+    const sender = bus.client.createSender('abandon');
     await sender.sendMessages({ body: 'a', applicationProperties: { keep: 'yes' } });
-    const receiver = client.createReceiver('abandon');
+    const receiver = bus.client.createReceiver('abandon');
     const [first] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(first.deliveryCount).toBe(0);
     await receiver.abandonMessage(first, { attempt: 1 });
@@ -40,9 +25,9 @@ describe('settlement: abandon, defer, dead-letter', () => {
   });
 
   it('defer hides a message until received by sequence number, then it can be completed', async () => {
-    const sender = client.createSender('defer');
+    const sender = bus.client.createSender('defer');
     await sender.sendMessages([{ body: 'later' }, { body: 'now' }]);
-    const receiver = client.createReceiver('defer');
+    const receiver = bus.client.createReceiver('defer');
     const [deferred] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(deferred.body).toBe('later');
     await receiver.deferMessage(deferred);
@@ -65,13 +50,13 @@ describe('settlement: abandon, defer, dead-letter', () => {
   });
 
   it('deadLetter moves the message to the DLQ with reason and description', async () => {
-    const sender = client.createSender('dlq');
+    const sender = bus.client.createSender('dlq');
     await sender.sendMessages({ body: 'bad', applicationProperties: { tenantId: 't' } });
-    const receiver = client.createReceiver('dlq');
+    const receiver = bus.client.createReceiver('dlq');
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     await receiver.deadLetterMessage(message, { deadLetterReason: 'ContractViolation', deadLetterErrorDescription: 'missing field' });
     expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
-    const dlq = client.createReceiver('dlq', { subQueueType: 'deadLetter' });
+    const dlq = bus.client.createReceiver('dlq', { subQueueType: 'deadLetter' });
     const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(dead.body).toBe('bad');
     expect(dead.deadLetterReason).toBe('ContractViolation');
@@ -86,16 +71,16 @@ describe('settlement: abandon, defer, dead-letter', () => {
 
   it('dead-letters with MaxDeliveryCountExceeded after maxDeliveryCount abandons (queue and subscription)', async () => {
     const cases: Array<{ send: string; receive: () => ReturnType<ServiceBusClient['createReceiver']>; dlq: () => ReturnType<ServiceBusClient['createReceiver']>; max: number }> = [
-      { send: 'max', receive: () => client.createReceiver('max'), dlq: () => client.createReceiver('max', { subQueueType: 'deadLetter' }), max: 3 },
+      { send: 'max', receive: () => bus.client.createReceiver('max'), dlq: () => bus.client.createReceiver('max', { subQueueType: 'deadLetter' }), max: 3 },
       {
         send: 'events',
-        receive: () => client.createReceiver('events', 'sub'),
-        dlq: () => client.createReceiver('events', 'sub', { subQueueType: 'deadLetter' }),
+        receive: () => bus.client.createReceiver('events', 'sub'),
+        dlq: () => bus.client.createReceiver('events', 'sub', { subQueueType: 'deadLetter' }),
         max: 2,
       },
     ];
     for (const c of cases) {
-      const sender = client.createSender(c.send);
+      const sender = bus.client.createSender(c.send);
       await sender.sendMessages({ body: 'poison' });
       const receiver = c.receive();
       for (let attempt = 0; attempt < c.max; attempt++) {
