@@ -1,7 +1,0 @@
-export default {
-  displayName: 'analytics-ingest',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-  globalSetup: '<rootDir>/../../libs/testing/src/jest/global-setup.ts',
-  globalTeardown: '<rootDir>/../../libs/testing/src/jest/global-teardown.ts',
-};

@@ -1,7 +1,0 @@
-export default {
-  displayName: 'backup-worker',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-  globalSetup: '<rootDir>/../../libs/testing/src/jest/global-setup.ts',
-  globalTeardown: '<rootDir>/../../libs/testing/src/jest/global-teardown.ts',
-};

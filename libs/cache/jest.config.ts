@@ -1,5 +1,0 @@
-export default {
-  displayName: 'cache',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

@@ -1,5 +1,0 @@
-export default {
-  displayName: 'crypto',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};

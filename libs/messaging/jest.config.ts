@@ -1,5 +1,0 @@
-export default {
-  displayName: 'messaging',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
