@@ -11,5 +11,13 @@ export {
   type ServiceDescriptor,
   type ServiceName,
 } from './service-catalog';
-export { databaseSettings, serviceSettings, type DatabaseSettings, type ServiceSettings } from './service-settings';
+export {
+  databaseSettings,
+  EMULATOR_CONNECTION_STRING,
+  messagingSettings,
+  serviceSettings,
+  type DatabaseSettings,
+  type MessagingSettings,
+  type ServiceSettings,
+} from './service-settings';
 export { optional, setting, type ConfigOf, type Setting, type SettingsSpec } from './setting';

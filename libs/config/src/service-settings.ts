@@ -44,3 +44,46 @@ export function databaseSettings(service: ServiceDescriptor) {
 
 export type ServiceSettings = ReturnType<typeof serviceSettings>;
 export type DatabaseSettings = ReturnType<typeof databaseSettings>;
+
+/** Local default: the emulator `npm start` runs. Holds no secret; production strings do. */
+export const EMULATOR_CONNECTION_STRING =
+  'Endpoint=sb://127.0.0.1:5673;SharedAccessKeyName=dev;SharedAccessKey=dev;UseDevelopmentEmulator=true';
+
+/** How a service reaches Service Bus, consumes its subscriptions and relays its outbox. */
+export function messagingSettings() {
+  return {
+    SERVICEBUS_CONNECTION_STRING: setting.string({
+      default: EMULATOR_CONNECTION_STRING,
+      secret: true,
+      doc: 'Service Bus connection string (SAS). Ignored when SERVICEBUS_NAMESPACE is set.',
+    }),
+    SERVICEBUS_NAMESPACE: optional(
+      setting.string({
+        doc: 'Fully qualified namespace (`<name>.servicebus.windows.net`): connect with Entra ID (DefaultAzureCredential) instead of a connection string.',
+      }),
+    ),
+    CONSUMER_CONCURRENCY: setting.int({ default: 16, min: 1, max: 500, doc: 'Messages handled at once per subscription.' }),
+    CONSUMER_MAX_ATTEMPTS: setting.int({
+      default: 5,
+      min: 1,
+      max: 9,
+      doc: 'Deliveries of a failing message before it is dead-lettered with its last error (below the entities\' maxDeliveryCount of 10).',
+    }),
+    CONSUMER_RETRY_BASE_MS: setting.int({ default: 1_000, min: 0, doc: 'First retry delay; doubles per attempt, with jitter.' }),
+    CONSUMER_RETRY_MAX_MS: setting.int({
+      default: 30_000,
+      min: 0,
+      max: 50_000,
+      doc: 'Longest retry delay (kept below the 60 s lock duration).',
+    }),
+    OUTBOX_BATCH_SIZE: setting.int({ default: 200, min: 1, max: 5_000, doc: 'Outbox rows sent per relay round.' }),
+    OUTBOX_POLL_INTERVAL_MS: setting.int({
+      default: 1_000,
+      min: 10,
+      doc: 'Relay polling interval when no NOTIFY arrives (it wakes at once on commit otherwise).',
+    }),
+    OUTBOX_RETENTION_HOURS: setting.int({ default: 24, min: 1, doc: 'Sent outbox rows and inbox entries are pruned after this.' }),
+  };
+}
+
+export type MessagingSettings = ReturnType<typeof messagingSettings>;

@@ -1,7 +1,6 @@
 /**
  * Event envelope, message schemas and the Service Bus topology: the only language services share.
  * Depends on nothing else of ours (enforced by the `layer:contracts` lint constraint).
- * Public API is exported here as it lands.
  */
 export {
   ENTITY_SETTINGS,
@@ -17,3 +16,39 @@ export {
   type TopicSpec,
   type TopicSubscription,
 } from './topology';
+export {
+  EVENT_SCHEMAS,
+  EVENT_TYPES,
+  isEventType,
+  parseEvent,
+  topicOf,
+  type ContractIssue,
+  type EventPayload,
+  type EventType,
+  type ParseEventResult,
+} from './event-catalog';
+export { APPLICATION_PROPERTIES, applicationPropertiesSchema, type ApplicationProperties, type EventEnvelope } from './event-envelope';
+export { jsonSchemaOf } from './json-schema';
+export { mappingResultV1, type MappingResultV1 } from './events/mapping-events';
+export {
+  RECORD_DELETION_REASONS,
+  recordDeletedV1,
+  recordStoredV1,
+  type RecordDeletedV1,
+  type RecordDeletionReason,
+  type RecordStoredV1,
+} from './events/record-events';
+export { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditEventV1, type AuditActorType, type AuditEventV1, type AuditOutcome } from './events/audit-events';
+export { BACKUP_DATABASES, backupCompletedV1, backupFailedV1, type BackupCompletedV1, type BackupDatabase, type BackupFailedV1 } from './events/backup-events';
+export {
+  SUBSCRIPTION_STATUSES,
+  billingInvoicePaidV1,
+  billingInvoicePaymentFailedV1,
+  billingQuotaChangedV1,
+  billingSubscriptionChangedV1,
+  type BillingInvoicePaidV1,
+  type BillingInvoicePaymentFailedV1,
+  type BillingQuotaChangedV1,
+  type BillingSubscriptionChangedV1,
+  type SubscriptionStatus,
+} from './events/billing-events';

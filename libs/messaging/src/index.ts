@@ -1,6 +1,21 @@
 /**
- * Service Bus messaging on @azure/service-bus: NestJS transport, publisher, transactional outbox
- * and relay, inbox, retry and dead-letter policy, DLQ tooling, topology provisioning.
- * Public API is exported here as it lands.
+ * Service Bus messaging on @azure/service-bus: the NestJS transport, the transactional outbox and
+ * its relay, the inbox (idempotent consumer), retry and dead-letter policy.
  */
-export {};
+export { createServiceBusClient, RETRY_OPTIONS, type ServiceBusConnectionSettings } from './connection/servicebus-client';
+export { ExceptionPassthroughFilter } from './consumer/exception-passthrough.filter';
+export { decodeBody, envelopeOf, type IncomingEvent } from './consumer/incoming-event';
+export { type MessageOutcome } from './consumer/message-outcome';
+export { MessageProcessor, type EventHandler, type MessageProcessorOptions } from './consumer/message-processor';
+export { PermanentError } from './consumer/permanent-error';
+export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './consumer/retry-policy';
+export { ServiceBusContext, type HandlerTransaction } from './consumer/servicebus-context';
+export { ServiceBusTransport, type EventPatternExtras, type ServiceBusTransportOptions } from './consumer/servicebus-transport';
+export { SettlementQueue } from './consumer/settlement-queue';
+export { MessagingRuntime, type MessagingRuntimeOptions } from './messaging-runtime';
+export { messagingInbox, messagingOutbox, messagingTablesSql, OUTBOX_CHANNEL } from './messaging-tables';
+export { addToOutbox, type OutboxWriter, type OutgoingEvent } from './outbox/outbox';
+export { toServiceBusMessage, type OutboxRow } from './outbox/outbox-message';
+export { OutboxRelay, type OutboxRelayOptions, type RelayResult } from './outbox/outbox-relay';
+export { Publisher } from './publisher';
+export { childTraceparent, traceIdOf } from './trace-context';

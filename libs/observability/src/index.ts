@@ -2,4 +2,4 @@ export { HealthRegistry, type CheckResult, type HealthCheck, type HealthReport }
 export { createLogger, REDACTED_PATHS, type Logger, type LoggerSettings } from './logger';
 export { createServiceMetrics, type ServiceMetrics } from './metrics';
 export { NestPinoLogger } from './nest-logger';
-export { currentRequestId, runWithRequestContext, type RequestContext } from './request-context';
+export { currentRequestContext, runWithRequestContext, type RequestContext } from './request-context';

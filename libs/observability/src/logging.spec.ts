@@ -37,10 +37,12 @@ describe('service logging', () => {
     const { lines, destination } = capture();
     const nest = new NestPinoLogger(createLogger({ service: 'audit-writer', level: 'info', destination }));
     runWithRequestContext({ requestId: 'req-42' }, () => nest.log('verifying chain', 'AuditService'));
+    runWithRequestContext({ requestId: 'msg-7', correlationId: 'flow-1' }, () => nest.log('handled', 'Consumer'));
     nest.warn('outside any request', 'Bootstrap');
     expect(lines[0]).toMatchObject({ reqId: 'req-42', context: 'AuditService', msg: 'verifying chain', level: 'info' });
-    expect(lines[1]).toMatchObject({ context: 'Bootstrap', level: 'warn' });
-    expect(lines[1]).not.toHaveProperty('reqId');
+    expect(lines[1]).toMatchObject({ reqId: 'msg-7', correlationId: 'flow-1', msg: 'handled' });
+    expect(lines[2]).toMatchObject({ context: 'Bootstrap', level: 'warn' });
+    expect(lines[2]).not.toHaveProperty('reqId');
   });
 
   it('keeps the stack of errors logged by Nest', () => {

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { currentRequestId } from './request-context';
+import { currentRequestContext } from './request-context';
 
 type Level = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -32,12 +32,13 @@ export class NestPinoLogger implements LoggerService {
 
   private write(level: Level, message: unknown, params: unknown[]) {
     // Nest passes the context (class name) last, and for errors a stack before it.
-    const context = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
+    const source = typeof params[params.length - 1] === 'string' ? (params.pop() as string) : undefined;
     const stack = typeof params[0] === 'string' && params[0].includes('\n    at ') ? (params.shift() as string) : undefined;
     const fields: Record<string, unknown> = {};
-    const reqId = currentRequestId();
-    if (reqId) fields.reqId = reqId;
-    if (context) fields.context = context;
+    const context = currentRequestContext();
+    if (context) fields.reqId = context.requestId;
+    if (context?.correlationId) fields.correlationId = context.correlationId;
+    if (source) fields.context = source;
     if (stack) fields.stack = stack;
     if (message instanceof Error) {
       this.logger[level]({ ...fields, err: message }, message.message);

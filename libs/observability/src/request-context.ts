@@ -1,7 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+/** What identifies the unit of work in progress: an HTTP request or a message being handled. */
 export interface RequestContext {
   requestId: string;
+  /** The business flow the work belongs to (the message's correlation id). */
+  correlationId?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -11,6 +14,6 @@ export function runWithRequestContext<T>(context: RequestContext, work: () => T)
   return storage.run(context, work);
 }
 
-export function currentRequestId(): string | undefined {
-  return storage.getStore()?.requestId;
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
 }

@@ -4,4 +4,4 @@ export { runService } from './run-service';
 export { serviceConfigSpec, type CommonServiceConfig, type ServiceConfig } from './service-config';
 export { createServiceRuntime, type RuntimeOptions, type ServiceRuntime } from './service-runtime';
 export { startService, type RunningService, type StartServiceOptions } from './start-service';
-export { DATABASE_CLIENT, HEALTH_REGISTRY, LOGGER, SERVICE_CONFIG, SERVICE_METRICS } from './tokens';
+export { DATABASE_CLIENT, HEALTH_REGISTRY, LOGGER, MESSAGING, SERVICE_CONFIG, SERVICE_METRICS } from './tokens';

@@ -1,9 +1,10 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { MessagingRuntime } from '@comply/messaging';
 import type { DatabaseClient } from '@comply/persistence';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
 import { ServiceRuntime } from './service-runtime';
-import { DATABASE_CLIENT, HEALTH_REGISTRY, LOGGER, SERVICE_CONFIG, SERVICE_METRICS } from './tokens';
+import { DATABASE_CLIENT, HEALTH_REGISTRY, LOGGER, MESSAGING, SERVICE_CONFIG, SERVICE_METRICS } from './tokens';
 
 /**
  * What every service gets: its config, logger, metrics, health registry and database client as
@@ -13,7 +14,10 @@ import { DATABASE_CLIENT, HEALTH_REGISTRY, LOGGER, SERVICE_CONFIG, SERVICE_METRI
 @Global()
 @Module({})
 export class PlatformModule implements OnApplicationShutdown {
-  constructor(@Inject(DATABASE_CLIENT) private readonly database: DatabaseClient<Record<string, unknown>>) {}
+  constructor(
+    @Inject(DATABASE_CLIENT) private readonly database: DatabaseClient<Record<string, unknown>>,
+    @Inject(MESSAGING) private readonly messaging: MessagingRuntime | null,
+  ) {}
 
   static forRuntime(runtime: ServiceRuntime): DynamicModule {
     const providers = [
@@ -22,6 +26,7 @@ export class PlatformModule implements OnApplicationShutdown {
       { provide: SERVICE_METRICS, useValue: runtime.metrics },
       { provide: HEALTH_REGISTRY, useValue: runtime.health },
       { provide: DATABASE_CLIENT, useValue: runtime.database },
+      { provide: MESSAGING, useValue: runtime.messaging ?? null },
     ];
     return {
       module: PlatformModule,
@@ -31,8 +36,12 @@ export class PlatformModule implements OnApplicationShutdown {
     };
   }
 
-  /** Runs after the HTTP server has stopped and in-flight requests finished. */
+  /**
+   * Runs after the HTTP server and the consumers have stopped with their work finished: the relay
+   * sends what those last transactions wrote, then the pool closes.
+   */
   async onApplicationShutdown() {
+    await this.messaging?.stop();
     await this.database.close();
   }
 }

@@ -1,5 +1,7 @@
 import { loadConfig, serviceNamed, ServiceDescriptor, SettingsSpec } from '@comply/config';
 import { createLogger, createServiceMetrics, HealthRegistry, Logger, ServiceMetrics } from '@comply/observability';
+import type { PlatformService } from '@comply/contracts';
+import { MessagingRuntime } from '@comply/messaging';
 import { createDatabaseClient, DatabaseClient } from '@comply/persistence';
 import { resolve } from 'node:path';
 import { databaseReadiness } from './health/database-readiness';
@@ -13,6 +15,8 @@ export interface ServiceRuntime<E extends SettingsSpec = SettingsSpec> {
   metrics: ServiceMetrics;
   health: HealthRegistry;
   database: DatabaseClient<Record<string, unknown>>;
+  /** Absent when started with `messaging: false` (HTTP-only tests). */
+  messaging?: MessagingRuntime;
 }
 
 export interface RuntimeOptions<E extends SettingsSpec> {
@@ -22,6 +26,8 @@ export interface RuntimeOptions<E extends SettingsSpec> {
   /** drizzle schema of the service's database. */
   schema?: Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** Consume the service's subscriptions and relay its outbox (default true). */
+  messaging?: boolean;
 }
 
 /** Throws ConfigError (naming each bad variable) before anything is opened. */
@@ -34,5 +40,16 @@ export function createServiceRuntime<E extends SettingsSpec>(options: RuntimeOpt
   const health = new HealthRegistry();
   const database = createDatabaseClient(common, { applicationName: service.name, schema: options.schema });
   health.register('database', databaseReadiness(database, resolve(common.MIGRATIONS_DIR), service.database));
-  return { service, config, logger, metrics, health, database };
+  const messaging =
+    options.messaging === false
+      ? undefined
+      : new MessagingRuntime({
+          service: service.name as PlatformService,
+          settings: common,
+          database,
+          logger,
+          registry: metrics.registry,
+        });
+  if (messaging) health.register('servicebus', () => messaging.transport.checkBrokerLinks());
+  return { service, config, logger, metrics, health, database, messaging };
 }

@@ -17,6 +17,8 @@ describe('startService', () => {
     const service = await startService({
       service: 'core-store',
       module: EmptyModule,
+      // HTTP behaviour only; messaging has its own suites with a broker.
+      messaging: false,
       env: { ...database.serviceEnv, PORT: '0', LOG_LEVEL: 'silent', MIGRATIONS_DIR: join(workspaceRoot(), 'migrations'), ...env },
     });
     started.push(service);
@@ -92,7 +94,7 @@ describe('startService', () => {
   });
 
   it('refuses to start on malformed configuration, naming each variable', async () => {
-    const attempt = startService({ service: 'core-store', module: EmptyModule, env: { PORT: 'http', DB_SSL: 'maybe' } });
+    const attempt = startService({ service: 'core-store', module: EmptyModule, messaging: false, env: { PORT: 'http', DB_SSL: 'maybe' } });
     await expect(attempt).rejects.toBeInstanceOf(ConfigError);
     await expect(attempt).rejects.toThrow(/PORT: expected an integer[\s\S]*DB_SSL: expected one of auto, require, disable/);
   });

@@ -2,6 +2,7 @@ import { Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SettingsSpec } from '@comply/config';
+import { ExceptionPassthroughFilter } from '@comply/messaging';
 import { NestPinoLogger } from '@comply/observability';
 import { instrumentHttp, requestIdFor } from './http/http-instrumentation';
 import { PlatformModule } from './platform.module';
@@ -43,6 +44,12 @@ export async function startService<E extends SettingsSpec>(options: StartService
     { logger: new NestPinoLogger(logger), rawBody: true },
   );
   try {
+    if (runtime.messaging) {
+      const consumer = app.connectMicroservice({ strategy: runtime.messaging.transport }, { inheritAppConfig: true });
+      consumer.useGlobalFilters(new ExceptionPassthroughFilter());
+      await app.startAllMicroservices();
+      await runtime.messaging.relay.start();
+    }
     await app.listen({ host: config.HOST, port: config.PORT });
   } catch (error) {
     await app.close();

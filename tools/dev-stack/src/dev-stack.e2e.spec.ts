@@ -6,8 +6,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { SERVICES } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { freePort, isPortOpen, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
-import { emulatorConnectionString, startEmulator } from '@comply/servicebus-emulator';
-import { emulatorTopology } from './emulator-topology';
+import { emulatorConnectionString, emulatorTopology, startEmulator } from '@comply/servicebus-emulator';
 
 const MAIN = join(__dirname, 'main.ts');
 

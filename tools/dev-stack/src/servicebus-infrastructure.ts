@@ -1,8 +1,7 @@
 import { parseServiceBusConnectionString } from '@azure/service-bus';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { isPortOpen } from '@comply/local-infra';
-import { startEmulator } from '@comply/servicebus-emulator';
-import { emulatorTopology } from './emulator-topology';
+import { emulatorTopology, startEmulator } from '@comply/servicebus-emulator';
 
 export interface ServiceBusForStack {
   /** What the services get as SERVICEBUS_CONNECTION_STRING. */

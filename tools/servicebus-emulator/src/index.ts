@@ -1,5 +1,6 @@
 export { startEmulator, emulatorConnectionString, DEFAULT_EMULATOR_PORT } from './start-emulator';
 export type { StartEmulatorOptions, RunningEmulator } from './start-emulator';
+export { emulatorTopology } from './platform-topology';
 export { loadTopologyFile } from './topology';
 export type {
   EmulatorTopology,

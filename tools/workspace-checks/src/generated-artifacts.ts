@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@comply/local-infra';
+import { DATABASE_NAMES } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
+import { messagingTablesSql } from '@comply/messaging';
 import { configurationTable, SERVICE_ORDER_NOTE } from './configuration-table';
 import { servicebusEmulatorConfig } from './servicebus-emulator-config';
 
@@ -26,6 +28,12 @@ export const GENERATED_ARTIFACTS: GeneratedArtifact[] = [
     file: 'docker/servicebus-emulator-config.json',
     content: () => servicebusEmulatorConfig(PLATFORM_TOPOLOGY),
   },
+  // libs/messaging's outbox and inbox, the same in every service database (the file names come
+  // from drizzle-kit's journal: `generate --custom --name messaging`).
+  ...DATABASE_NAMES.map((database) => ({
+    file: `migrations/${database}/${database === 'core' ? '0003' : '0001'}_messaging.sql`,
+    content: messagingTablesSql,
+  })),
 ];
 
 /** What the file should contain, given what it contains now. */

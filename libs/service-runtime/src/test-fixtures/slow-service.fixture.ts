@@ -15,4 +15,4 @@ class SlowController {
 @Module({ controllers: [SlowController] })
 class SlowModule {}
 
-void runService({ service: 'audit-writer', module: SlowModule });
+void runService({ service: 'audit-writer', module: SlowModule, messaging: false });

@@ -1,5 +1,5 @@
 import { TopicSpec } from '@comply/contracts';
-import { emulatorTopology } from './emulator-topology';
+import { emulatorTopology } from './platform-topology';
 
 const topics: readonly TopicSpec[] = [
   {

@@ -1,5 +1,5 @@
 import { ENTITY_SETTINGS, TopicSpec } from '@comply/contracts';
-import { EmulatorTopology } from '@comply/servicebus-emulator';
+import { EmulatorTopology } from './topology';
 
 /** The platform topology in the emulator's format: one correlation-filter rule per subject, named after it. */
 export function emulatorTopology(topics: readonly TopicSpec[]): EmulatorTopology {

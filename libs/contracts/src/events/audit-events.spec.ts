@@ -1,0 +1,43 @@
+import { auditEventV1, type AuditEventV1 } from './audit-events';
+
+const example: AuditEventV1 = {
+  actor: { type: 'api_key', id: 'key_7f3a' },
+  action: 'record.delete',
+  resource: { type: 'record', id: '0197a2c4-5b1e-7c3d-9f10-2a4b6c8d0e1f' },
+  outcome: 'success',
+  tenantId: 'tenant-123',
+  correlationId: '6f1c2b7e-0d0a-4b8e-9a53-1c2d3e4f5a6b',
+  occurredAt: '2025-06-01T12:00:01.250Z',
+  details: { reason: 'request', ip: '203.0.113.7' },
+};
+
+function pathsOf(input: unknown): PropertyKey[][] {
+  const result = auditEventV1.safeParse(input);
+  return result.success ? [] : result.error.issues.map((issue) => issue.path);
+}
+
+describe('audit.event.v1', () => {
+  it('accepts a realistic audit event', () => {
+    expect(auditEventV1.parse(example)).toEqual(example);
+  });
+
+  it('accepts a platform-wide action without tenant, resource id or details', () => {
+    const { tenantId: _tenantId, details: _details, ...platformWide } = example;
+    expect(pathsOf({ ...platformWide, actor: { type: 'system', id: 'retention-job' }, resource: { type: 'backup' } })).toEqual([]);
+  });
+
+  it('names the field of an unknown actor type, outcome or action shape', () => {
+    expect(pathsOf({ ...example, actor: { type: 'robot', id: 'r2' } })).toEqual([['actor', 'type']]);
+    expect(pathsOf({ ...example, outcome: 'ok' })).toEqual([['outcome']]);
+    for (const action of ['delete', 'Record.Delete', 'record delete']) {
+      expect({ action, paths: pathsOf({ ...example, action }) }).toEqual({ action, paths: [['action']] });
+    }
+  });
+
+  it('requires correlationId and an offset timestamp, and rejects unknown fields', () => {
+    const { correlationId: _correlationId, ...withoutCorrelation } = example;
+    expect(pathsOf(withoutCorrelation)).toEqual([['correlationId']]);
+    expect(pathsOf({ ...example, occurredAt: '2025-06-01T12:00:01' })).toEqual([['occurredAt']]);
+    expect(pathsOf({ ...example, resource: { ...example.resource, name: 'x' } })).toEqual([['resource']]);
+  });
+});

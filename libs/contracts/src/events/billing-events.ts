@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { boundedText, tenantId, timestamp } from './shared-fields';
+
+/** Stripe ids keep their prefix, so an id of the wrong kind (an invoice id where a customer id belongs) fails validation. */
+function stripeId(prefix: string, kind: string) {
+  return z
+    .string()
+    .max(255)
+    .regex(new RegExp(`^${prefix}_[A-Za-z0-9]+$`))
+    .describe(`Stripe ${kind} id, e.g. "${prefix}_NffrFeUfNV2Hib".`);
+}
+
+const stripeCustomerId = stripeId('cus', 'customer');
+const stripeSubscriptionId = stripeId('sub', 'subscription');
+const stripeInvoiceId = stripeId('in', 'invoice');
+
+const plan = z
+  .string()
+  .max(64)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/)
+  .describe('Plan code, e.g. "starter", "pro", "enterprise".');
+const amountMinor = z.int().nonnegative();
+const currency = z
+  .string()
+  .regex(/^[a-z]{3}$/)
+  .describe('ISO 4217 currency code in lower case, as Stripe sends it, e.g. "usd".');
+const occurredAt = timestamp.describe('When the change happened at Stripe (the webhook event time): ISO 8601 with offset.');
+
+/** Stripe's subscription statuses. */
+export const SUBSCRIPTION_STATUSES = ['incomplete', 'incomplete_expired', 'trialing', 'active', 'past_due', 'canceled', 'unpaid', 'paused'] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+export const billingSubscriptionChangedV1 = z
+  .strictObject({
+    tenantId,
+    stripeCustomerId,
+    stripeSubscriptionId,
+    plan,
+    status: z.enum(SUBSCRIPTION_STATUSES).describe('Stripe subscription status after the change.'),
+    amount: amountMinor.describe('Recurring price per billing interval, in minor units of currency (cents for "usd").'),
+    currency,
+    interval: z.enum(['month', 'year']).describe('Billing interval of the recurring price.'),
+    currentPeriodEnd: timestamp.optional().describe('End of the current billing period: ISO 8601 with offset; absent when the subscription has none.'),
+    cancelAtPeriodEnd: z.boolean().describe('Whether the subscription ends at currentPeriodEnd.'),
+    occurredAt,
+  })
+  .describe('billing.subscription.changed.v1: a tenant subscription was created, changed or ended. Topic billing-events.');
+export type BillingSubscriptionChangedV1 = z.infer<typeof billingSubscriptionChangedV1>;
+
+export const billingInvoicePaidV1 = z
+  .strictObject({
+    tenantId,
+    stripeCustomerId,
+    stripeInvoiceId,
+    stripeSubscriptionId: stripeSubscriptionId.optional().describe('Stripe subscription id; absent for a one-off invoice.'),
+    amountPaid: amountMinor.describe('Amount paid, in minor units of currency.'),
+    currency,
+    periodStart: timestamp.describe('Start of the billed period: ISO 8601 with offset.'),
+    periodEnd: timestamp.describe('End of the billed period: ISO 8601 with offset.'),
+    occurredAt,
+  })
+  .describe('billing.invoice.paid.v1: a tenant invoice was paid. Topic billing-events.');
+export type BillingInvoicePaidV1 = z.infer<typeof billingInvoicePaidV1>;
+
+export const billingInvoicePaymentFailedV1 = z
+  .strictObject({
+    tenantId,
+    stripeCustomerId,
+    stripeInvoiceId,
+    stripeSubscriptionId: stripeSubscriptionId.optional().describe('Stripe subscription id; absent for a one-off invoice.'),
+    amountDue: amountMinor.describe('Amount still due, in minor units of currency.'),
+    currency,
+    attemptCount: z.int().min(1).describe('Payment attempts made so far.'),
+    nextPaymentAttemptAt: timestamp.optional().describe('When Stripe retries: ISO 8601 with offset; absent when it will not retry.'),
+    failureReason: boundedText(500).optional().describe('Reason Stripe gave for the failure, e.g. "card_declined".'),
+    occurredAt,
+  })
+  .describe('billing.invoice.payment_failed.v1: a payment of a tenant invoice failed. Topic billing-events.');
+export type BillingInvoicePaymentFailedV1 = z.infer<typeof billingInvoicePaymentFailedV1>;
+
+export const billingQuotaChangedV1 = z
+  .strictObject({
+    tenantId,
+    plan,
+    quota: z
+      .strictObject({
+        monthlyRecords: z.int().nonnegative().describe('Mapping records the tenant may store per calendar month.'),
+      })
+      .describe("The tenant's quota from now on."),
+    occurredAt: timestamp.describe('When the quota changed: ISO 8601 with offset.'),
+  })
+  .describe("billing.quota.changed.v1: a tenant's quota changed (plan change, override). Topic billing-events, consumed by core-store to enforce it.");
+export type BillingQuotaChangedV1 = z.infer<typeof billingQuotaChangedV1>;

@@ -1,0 +1,66 @@
+import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+
+type Action =
+  | { kind: 'complete' }
+  | { kind: 'abandon'; propertiesToModify?: Record<string, string | number> }
+  | { kind: 'deadLetter'; reason: string; description: string };
+
+interface Pending {
+  message: ServiceBusReceivedMessage;
+  action: Action;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Settles messages one outcome group at a time. rhea merges dispositions of adjacent deliveries
+ * written in the same tick and applies the first one's outcome to the whole range, so a complete
+ * and a dead-letter sent together can both end up completed (see notes on the Service Bus wire
+ * protocol). Settlements of the same kind may go out together; a different kind waits until the
+ * previous group has been acknowledged by the broker.
+ */
+export class SettlementQueue {
+  private readonly pending: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly receiver: ServiceBusReceiver) {}
+
+  settle(message: ServiceBusReceivedMessage, action: Action): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ message, action, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const kind = this.pending[0].action.kind;
+        const group = this.pending.filter((p) => p.action.kind === kind);
+        for (const item of group) this.pending.splice(this.pending.indexOf(item), 1);
+        await Promise.all(group.map((item) => this.apply(item)));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async apply(item: Pending): Promise<void> {
+    try {
+      const { message, action } = item;
+      if (action.kind === 'complete') await this.receiver.completeMessage(message);
+      else if (action.kind === 'abandon') await this.receiver.abandonMessage(message, action.propertiesToModify);
+      else {
+        await this.receiver.deadLetterMessage(message, {
+          deadLetterReason: action.reason,
+          deadLetterErrorDescription: action.description,
+        });
+      }
+      item.resolve();
+    } catch (error) {
+      item.reject(error);
+    }
+  }
+}

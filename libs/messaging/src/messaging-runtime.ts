@@ -1,0 +1,65 @@
+import type { ServiceBusClient } from '@azure/service-bus';
+import type { ConfigOf, MessagingSettings } from '@comply/config';
+import type { PlatformService } from '@comply/contracts';
+import type { Logger } from '@comply/observability';
+import type { DatabaseClient } from '@comply/persistence';
+import type { Registry } from 'prom-client';
+import { createServiceBusClient } from './connection/servicebus-client';
+import { ServiceBusTransport } from './consumer/servicebus-transport';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { Publisher } from './publisher';
+
+export interface MessagingRuntimeOptions {
+  service: PlatformService;
+  settings: ConfigOf<MessagingSettings>;
+  database: DatabaseClient<Record<string, unknown>>;
+  logger: Logger;
+  registry?: Registry;
+}
+
+/**
+ * Everything one service needs to talk over Service Bus: the client, the consumer transport for
+ * its subscriptions, the outbox relay and a publisher. The service runtime starts it after the
+ * HTTP server and stops it before the database pool closes.
+ */
+export class MessagingRuntime {
+  readonly client: ServiceBusClient;
+  readonly transport: ServiceBusTransport;
+  readonly relay: OutboxRelay;
+  readonly publisher: Publisher;
+
+  constructor(options: MessagingRuntimeOptions) {
+    const { settings } = options;
+    this.client = createServiceBusClient(settings);
+    this.transport = new ServiceBusTransport({
+      client: this.client,
+      service: options.service,
+      database: options.database,
+      logger: options.logger,
+      registry: options.registry,
+      concurrency: settings.CONSUMER_CONCURRENCY,
+      retry: {
+        maxAttempts: settings.CONSUMER_MAX_ATTEMPTS,
+        baseDelayMs: settings.CONSUMER_RETRY_BASE_MS,
+        maxDelayMs: settings.CONSUMER_RETRY_MAX_MS,
+      },
+    });
+    this.relay = new OutboxRelay({
+      pool: options.database.pool,
+      client: this.client,
+      logger: options.logger,
+      registry: options.registry,
+      batchSize: settings.OUTBOX_BATCH_SIZE,
+      pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS,
+      retentionMs: settings.OUTBOX_RETENTION_HOURS * 3_600_000,
+    });
+    this.publisher = new Publisher(this.client);
+  }
+
+  /** Consumers are stopped by Nest (the transport is a microservice of the app); this stops the rest. */
+  async stop(): Promise<void> {
+    await this.relay.stop();
+    await this.publisher.close();
+    await this.client.close();
+  }
+}

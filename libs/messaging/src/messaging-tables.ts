@@ -1,0 +1,83 @@
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * The two tables libs/messaging keeps in every service's own database. Their SQL is
+ * `messagingTablesSql()`, shipped into each database's migrations folder.
+ */
+export const messagingOutbox = pgTable(
+  'messaging_outbox',
+  {
+    /** Becomes the Service Bus messageId, so a resend after a crash is dropped by duplicate detection. */
+    id: uuid('id').primaryKey(),
+    topic: text('topic').notNull(),
+    subject: text('subject').notNull(),
+    body: jsonb('body').notNull(),
+    correlationId: text('correlation_id').notNull(),
+    causationId: text('causation_id'),
+    tenantId: text('tenant_id'),
+    traceparent: text('traceparent'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    availableAt: timestamp('available_at', { withTimezone: true }).notNull().defaultNow(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (table) => [index('messaging_outbox_sent_idx').on(table.sentAt)],
+);
+
+export const messagingInbox = pgTable(
+  'messaging_inbox',
+  {
+    subscription: text('subscription').notNull(),
+    messageId: text('message_id').notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.subscription, table.messageId] }), index('messaging_inbox_processed_idx').on(table.processedAt)],
+);
+
+export const OUTBOX_CHANNEL = 'messaging_outbox';
+
+/** The migration that creates both tables; identical in every service database. */
+export function messagingTablesSql(): string {
+  return `-- Transactional outbox and idempotent-consumer inbox of libs/messaging (generated: npm run docs:generate).
+CREATE TABLE messaging_outbox (
+  id uuid PRIMARY KEY,
+  topic text NOT NULL,
+  subject text NOT NULL,
+  body jsonb NOT NULL,
+  correlation_id text NOT NULL,
+  causation_id text,
+  tenant_id text,
+  traceparent text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  available_at timestamptz NOT NULL DEFAULT now(),
+  attempts integer NOT NULL DEFAULT 0,
+  last_error text,
+  sent_at timestamptz
+);
+--> statement-breakpoint
+-- What the relay scans: pending rows that are due, oldest first.
+CREATE INDEX messaging_outbox_pending_idx ON messaging_outbox (available_at, created_at) WHERE sent_at IS NULL;
+--> statement-breakpoint
+CREATE INDEX messaging_outbox_sent_idx ON messaging_outbox (sent_at);
+--> statement-breakpoint
+-- Wakes the relay as soon as a transaction that wrote to the outbox commits.
+CREATE FUNCTION messaging_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${OUTBOX_CHANNEL}', '');
+  RETURN NULL;
+END $$;
+--> statement-breakpoint
+CREATE TRIGGER messaging_outbox_notify AFTER INSERT ON messaging_outbox
+  FOR EACH STATEMENT EXECUTE FUNCTION messaging_outbox_notify();
+--> statement-breakpoint
+CREATE TABLE messaging_inbox (
+  subscription text NOT NULL,
+  message_id text NOT NULL,
+  processed_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (subscription, message_id)
+);
+--> statement-breakpoint
+CREATE INDEX messaging_inbox_processed_idx ON messaging_inbox (processed_at);
+`;
+}

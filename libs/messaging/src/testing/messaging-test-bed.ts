@@ -1,0 +1,92 @@
+import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
+import { RecordStoredV1 } from '@comply/contracts';
+import { createLogger } from '@comply/observability';
+import { createDatabaseClient, DatabaseClient } from '@comply/persistence';
+import { RunningEmulator } from '@comply/servicebus-emulator';
+import { createTestDatabase, startTestServiceBus, TestDatabase } from '@comply/testing';
+import { Client } from 'pg';
+
+/** Retries short enough that a failing call cannot stall a test for long. */
+export const TEST_RETRY = { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 };
+
+export const silentLogger = createLogger({ service: 'backup-worker', level: 'silent' });
+
+/**
+ * What the messaging suites run against: a private copy of the backup-worker database (which has
+ * the outbox and inbox), a private emulator with the platform topology, and a table `effects`
+ * that handlers write to so tests can count what happened.
+ */
+export interface MessagingTestBed {
+  database: TestDatabase;
+  app: DatabaseClient<Record<string, unknown>>;
+  bus: RunningEmulator;
+  client: ServiceBusClient;
+  admin<T extends object>(text: string, values?: unknown[]): Promise<T[]>;
+  /** Drains a subscription (or its dead-letter queue) until it stays empty for `quietMs`. */
+  drain(topic: string, subscription: string, options?: { deadLetter?: boolean; quietMs?: number }): Promise<ServiceBusReceivedMessage[]>;
+  close(): Promise<void>;
+}
+
+export async function createMessagingTestBed(): Promise<MessagingTestBed> {
+  const database = await createTestDatabase('backup');
+  const bus = await startTestServiceBus();
+  const client = new ServiceBusClient(bus.connectionString, { retryOptions: TEST_RETRY });
+  const app = createDatabaseClient({ ...database.connection, DB_POOL_MAX: 20 }, { applicationName: 'messaging-spec' });
+  const admin = async <T extends object>(text: string, values: unknown[] = []) => {
+    const connection = new Client({ connectionString: database.adminUrl });
+    await connection.connect();
+    try {
+      return (await connection.query<T>(text, values)).rows;
+    } finally {
+      await connection.end();
+    }
+  };
+  // Created as the owner, so the default privileges let the application role write to it.
+  await admin(`set role backup_owner;
+    create table effects (message_id text, record_id text, tx bigint default txid_current(), at timestamptz default now())`);
+  return {
+    database,
+    app,
+    bus,
+    client,
+    admin,
+    async drain(topic, subscription, options = {}) {
+      const receiver = client.createReceiver(topic, subscription, {
+        receiveMode: 'receiveAndDelete',
+        subQueueType: options.deadLetter ? 'deadLetter' : undefined,
+      });
+      const received: ServiceBusReceivedMessage[] = [];
+      for (;;) {
+        const batch = await receiver.receiveMessages(500, { maxWaitTimeInMs: options.quietMs ?? 500 });
+        if (batch.length === 0) break;
+        received.push(...batch);
+      }
+      await receiver.close();
+      return received;
+    },
+    async close() {
+      await client.close();
+      await app.close();
+      await bus.stop();
+      await database.drop();
+    },
+  };
+}
+
+let sequence = 0;
+
+/** A valid record.stored.v1 payload; each call describes a different record. */
+export function recordStored(overrides: Partial<RecordStoredV1> = {}): RecordStoredV1 {
+  sequence += 1;
+  return {
+    tenantId: 'tenant-a',
+    recordId: `rec-${process.pid}-${sequence}`,
+    requestId: `req-${sequence}`,
+    detector: { name: 'presidio', type: 'pii', version: '2.2.355' },
+    taxonomy: ['PII.Identifier.SSN'],
+    confidence: 0.97,
+    modelVersion: 'mapper-2026.11',
+    storedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}
