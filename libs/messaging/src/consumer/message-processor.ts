@@ -68,7 +68,11 @@ export class MessageProcessor {
       else outcomes[index] = validated.outcome;
     });
     const byHandler = new Map<EventHandler, typeof valid>();
-    for (const item of valid) byHandler.set(item.handler, [...(byHandler.get(item.handler) ?? []), item]);
+    for (const item of valid) {
+      // Single-message handlers sharing the subscription still get one message per transaction.
+      if (!item.handler.batch) outcomes[item.index] = await this.processOne(messages[item.index]);
+      else byHandler.set(item.handler, [...(byHandler.get(item.handler) ?? []), item]);
+    }
     for (const [handler, items] of byHandler) {
       try {
         const fresh = await this.inTransaction(undefined, async (tx) => {

@@ -35,6 +35,8 @@ export interface EventPatternExtras {
  */
 export class ServiceBusTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: SubscriptionConsumer[] = [];
+  /** One EventHandler per type, so a batch groups its messages by handler identity. */
+  private readonly handlers = new Map<string, EventHandler | undefined>();
   private readonly metrics: ConsumerMetrics;
 
   constructor(private readonly options: ServiceBusTransportOptions) {
@@ -95,7 +97,11 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
   }
 
   private eventHandler(type: string): EventHandler | undefined {
-    const handler: MessageHandler | null = this.getHandlerByPattern(type);
+    if (!this.handlers.has(type)) this.handlers.set(type, this.adapt(this.getHandlerByPattern(type)));
+    return this.handlers.get(type);
+  }
+
+  private adapt(handler: MessageHandler | null): EventHandler | undefined {
     if (!handler) return undefined;
     return {
       batch: (handler.extras as EventPatternExtras | undefined)?.batchSize !== undefined,

@@ -44,7 +44,8 @@ export class SubscriptionConsumer {
 
   start(): void {
     if (this.options.batchSize) {
-      this.loops = Array.from({ length: Math.max(1, Math.min(4, Math.ceil(this.options.concurrency / 8))) }, () => this.batchLoop());
+      // One receive loop: the SDK allows one receiveMessages call at a time per receiver.
+      this.loops = [this.batchLoop()];
       return;
     }
     const subscription = this.receiver.subscribe(

@@ -9,7 +9,8 @@ import { Client } from 'pg';
 /** Retries short enough that a failing call cannot stall a test for long. */
 export const TEST_RETRY = { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 };
 
-export const silentLogger = createLogger({ service: 'backup-worker', level: 'silent' });
+/** Silent unless TEST_LOG_LEVEL asks otherwise (e.g. TEST_LOG_LEVEL=warn while debugging a suite). */
+export const silentLogger = createLogger({ service: 'backup-worker', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /**
  * What the messaging suites run against: a private copy of the backup-worker database (which has

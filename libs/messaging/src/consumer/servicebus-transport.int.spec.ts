@@ -1,0 +1,230 @@
+import { Controller, INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import type { ServiceBusReceivedMessage } from '@azure/service-bus';
+import { RecordDeletedV1, RecordStoredV1 } from '@comply/contracts';
+import { sql } from 'drizzle-orm';
+import { Registry } from 'prom-client';
+import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger } from '../testing/messaging-test-bed';
+import { ExceptionPassthroughFilter } from './exception-passthrough.filter';
+import { IncomingEvent } from './incoming-event';
+import { PermanentError } from './permanent-error';
+import { ServiceBusContext } from './servicebus-context';
+import { ServiceBusTransport } from './servicebus-transport';
+
+/** How the handler behaves for a record, chosen by the test through the record's requestId. */
+const attemptsByRecord = new Map<string, number>();
+const batchSizes: number[] = [];
+
+@Controller()
+class RecordConsumer {
+  @EventPattern('record.stored.v1')
+  async stored(@Payload() event: RecordStoredV1, @Ctx() context: ServiceBusContext) {
+    const attempt = (attemptsByRecord.get(event.recordId) ?? 0) + 1;
+    attemptsByRecord.set(event.recordId, attempt);
+    if (event.requestId.startsWith('fail-once') && attempt === 1) throw new Error('database hiccup');
+    if (event.requestId.startsWith('fail-always')) throw new Error(`cannot store ${event.recordId}`);
+    if (event.requestId.startsWith('reject')) throw new PermanentError('tenant is suspended', 'TenantSuspended');
+    await context.tx.execute(sql`insert into effects (message_id, record_id) values (${context.messageId}, ${event.recordId})`);
+    if (event.requestId.startsWith('follow-up')) {
+      await context.publish('record.deleted.v1', { tenantId: event.tenantId, recordId: event.recordId, reason: 'request', deletedAt: new Date().toISOString() });
+    }
+  }
+
+  @EventPattern('record.deleted.v1', { batchSize: 500 })
+  async deleted(@Payload() events: IncomingEvent<'record.deleted.v1'>[], @Ctx() context: ServiceBusContext) {
+    batchSizes.push(events.length);
+    const rows = events.map((e) => sql`(${e.messageId}, ${(e.payload as RecordDeletedV1).recordId})`);
+    await context.tx.execute(sql`insert into effects (message_id, record_id) values ${sql.join(rows, sql`, `)}`);
+  }
+}
+
+@Module({ controllers: [RecordConsumer] })
+class ConsumerModule {}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
+  let bed: MessagingTestBed;
+  let consumer: INestMicroservice;
+  let registry: Registry;
+
+  beforeAll(async () => {
+    bed = await createMessagingTestBed();
+  });
+
+  afterAll(() => bed.close());
+
+  beforeEach(async () => {
+    registry = new Registry();
+    const transport = new ServiceBusTransport({
+      client: bed.client,
+      service: 'backup-worker',
+      database: bed.app,
+      logger: silentLogger,
+      registry,
+      concurrency: 16,
+      retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+    });
+    consumer = await NestFactory.createMicroservice(ConsumerModule, { strategy: transport, logger: false });
+    consumer.useGlobalFilters(new ExceptionPassthroughFilter());
+    await consumer.listen();
+  });
+
+  afterEach(async () => {
+    await consumer.close().catch(() => undefined);
+    await bed.admin('delete from effects');
+    await bed.admin('delete from messaging_outbox');
+    await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 100 });
+  });
+
+  async function send(
+    bodies: Array<{ subject: string; body: unknown; messageId?: string; correlationId?: string; applicationProperties?: Record<string, string> }>,
+  ) {
+    const sender = bed.client.createSender('core-events');
+    let batch = await sender.createMessageBatch();
+    for (const [i, message] of bodies.entries()) {
+      const wire = { messageId: message.messageId ?? `m-${Date.now()}-${i}-${Math.random()}`, ...message, contentType: 'application/json' };
+      if (!batch.tryAddMessage(wire)) {
+        await sender.sendMessages(batch);
+        batch = await sender.createMessageBatch();
+        batch.tryAddMessage(wire);
+      }
+    }
+    await sender.sendMessages(batch);
+    await sender.close();
+  }
+
+  const effects = () => bed.admin<{ message_id: string; record_id: string; tx: string }>('select * from effects');
+
+  it('runs the effect exactly once for a handler that fails once, after a retry', async () => {
+    const event = recordStored({ requestId: 'fail-once-1' });
+    await send([{ subject: 'record.stored.v1', body: event, messageId: 'once-1' }]);
+    const rows = await until(effects, (r) => r.length > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await effects()).map((r) => r.record_id)).toEqual([event.recordId]);
+    expect(attemptsByRecord.get(event.recordId)).toBe(2);
+    expect(rows[0].message_id).toBe('once-1');
+    expect(await registry.metrics()).toMatch(/^messaging_retried_total\{subscription="core-events\/backup-worker"\} 1$/m);
+  });
+
+  it('dead-letters a message whose handler always fails after the configured attempts, with the error', async () => {
+    const event = recordStored({ requestId: 'fail-always-1' });
+    await send([{ subject: 'record.stored.v1', body: event }]);
+    const [dead] = await until(
+      () => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }),
+      (m) => m.length > 0,
+    );
+    expect(dead.deadLetterReason).toBe('MaxAttemptsExceeded');
+    expect(dead.deadLetterErrorDescription).toBe(`failed 3 times; last error: Error: cannot store ${event.recordId}`);
+    expect(attemptsByRecord.get(event.recordId)).toBe(3);
+    expect(await effects()).toEqual([]);
+  });
+
+  it('dead-letters at once, with its reason, a message the handler rejects permanently', async () => {
+    const event = recordStored({ requestId: 'reject-1' });
+    await send([{ subject: 'record.stored.v1', body: event }]);
+    const [dead] = await until(
+      () => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }),
+      (m) => m.length > 0,
+    );
+    expect(dead.deadLetterReason).toBe('TenantSuspended');
+    expect(dead.deadLetterErrorDescription).toBe('PermanentError: tenant is suspended');
+    expect(attemptsByRecord.get(event.recordId)).toBe(1);
+  });
+
+  it('dead-letters a body that breaks the contract with the issues, without calling the handler', async () => {
+    const event = { ...recordStored(), confidence: 1.5, extra: true };
+    await send([{ subject: 'record.stored.v1', body: event }]);
+    const [dead] = await until(
+      () => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }),
+      (m) => m.length > 0,
+    );
+    expect(dead.deadLetterReason).toBe('ContractViolation');
+    const issues = JSON.parse(String(dead.deadLetterErrorDescription)) as Array<{ path: string; message: string }>;
+    expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['confidence']));
+    expect(attemptsByRecord.has(event.recordId)).toBe(false);
+  });
+
+  it('publishes follow-up events through the outbox of the handler transaction, carrying correlation and causation', async () => {
+    const event = recordStored({ requestId: 'follow-up-1' });
+    await send([
+      { subject: 'record.stored.v1', body: event, messageId: 'cause-1', correlationId: 'flow-9', applicationProperties: { tenantId: 'tenant-a' } },
+    ]);
+    const outbox = await until(
+      () => bed.admin<{ subject: string; correlation_id: string; causation_id: string; tenant_id: string }>(
+        'select subject, correlation_id, causation_id, tenant_id from messaging_outbox',
+      ),
+      (rows) => rows.length > 0,
+    );
+    expect(outbox).toEqual([{ subject: 'record.deleted.v1', correlation_id: 'flow-9', causation_id: 'cause-1', tenant_id: 'tenant-a' }]);
+  });
+
+  it('under concurrency, never completes a failing message: each is retried, then dead-lettered', async () => {
+    const events = Array.from({ length: 200 }, (_, i) => recordStored({ requestId: i % 2 ? `fail-always-c${i}` : `ok-c${i}` }));
+    await send(events.map((body) => ({ subject: 'record.stored.v1', body })));
+    const allDead: ServiceBusReceivedMessage[] = [];
+    await until(
+      async () => {
+        allDead.push(...(await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 })));
+        return allDead.length;
+      },
+      (n) => n >= 100,
+    );
+    const done = await until(effects, (r) => r.length >= 100);
+    expect(done).toHaveLength(100);
+    expect(allDead).toHaveLength(100);
+    expect(new Set(allDead.map((m) => m.deadLetterReason))).toEqual(new Set(['MaxAttemptsExceeded']));
+    expect(allDead.every((m) => String((m.body as RecordStoredV1).requestId).startsWith('fail-always'))).toBe(true);
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(/^messaging_completed_total\{subscription="core-events\/backup-worker"\} 100$/m);
+    expect(metrics).toMatch(/^messaging_retried_total\{subscription="core-events\/backup-worker"\} 200$/m);
+  }, 60_000);
+
+  it('hands a batch handler up to its batch size per call and commits once per batch (10,000 events)', async () => {
+    batchSizes.length = 0;
+    const deletions = Array.from({ length: 10_000 }, (_, i) => ({
+      subject: 'record.deleted.v1',
+      body: { tenantId: 'tenant-a', recordId: `del-${i}`, reason: 'retention', deletedAt: new Date().toISOString() },
+    }));
+    await send(deletions);
+    const rows = await until(effects, (r) => r.length >= 10_000, 60_000);
+    expect(rows).toHaveLength(10_000);
+    expect(new Set(rows.map((r) => r.record_id)).size).toBe(10_000);
+    expect(Math.max(...batchSizes)).toBeLessThanOrEqual(500);
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(10_000);
+    // One transaction per handler call: as many distinct transaction ids as calls.
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(batchSizes.length);
+    expect(batchSizes.length).toBeLessThan(10_000 / 10);
+  }, 90_000);
+
+  it('abandons messages waiting for a retry when it stops, so no lock is left behind', async () => {
+    const slow = new ServiceBusTransport({
+      client: bed.client,
+      service: 'backup-worker',
+      database: bed.app,
+      logger: silentLogger,
+      retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30_000 },
+    });
+    await consumer.close();
+    consumer = await NestFactory.createMicroservice(ConsumerModule, { strategy: slow, logger: false });
+    consumer.useGlobalFilters(new ExceptionPassthroughFilter());
+    await consumer.listen();
+    const event = recordStored({ requestId: 'fail-always-stop' });
+    await send([{ subject: 'record.stored.v1', body: event }]);
+    await until(async () => attemptsByRecord.get(event.recordId) ?? 0, (n) => n >= 1);
+    const stopped = Date.now();
+    await consumer.close();
+    expect(Date.now() - stopped).toBeLessThan(5_000);
+    const [again] = await bed.drain('core-events', 'backup-worker', { quietMs: 3_000 });
+    expect(again?.messageId).toBeDefined();
+    expect(again.deliveryCount).toBe(1);
+  }, 30_000);
+});
