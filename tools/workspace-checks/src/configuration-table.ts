@@ -1,4 +1,4 @@
-import { databaseSettings, platformSettings, Setting, SERVICES, serviceSettings, SettingsSpec } from '@comply/config';
+import { databaseSettings, messagingSettings, platformSettings, Setting, SERVICES, serviceSettings, SettingsSpec } from '@comply/config';
 
 function formatDefault(value: unknown): string {
   return value === undefined ? '—' : `\`${String(value)}\``;
@@ -20,7 +20,7 @@ function serviceDefault(name: string, specs: SettingsSpec[]): string {
  * two cannot drift (a test compares them).
  */
 export function configurationTable(): string {
-  const serviceSpecs = SERVICES.map((s) => ({ ...serviceSettings(s), ...databaseSettings(s) }));
+  const serviceSpecs = SERVICES.map((s) => ({ ...serviceSettings(s), ...databaseSettings(s), ...messagingSettings() }));
   const lines = [
     row(['Variable', 'Read by', 'Default', 'What it does']),
     row(['---', '---', '---', '---']),

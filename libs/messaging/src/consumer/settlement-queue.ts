@@ -28,7 +28,8 @@ export class SettlementQueue {
   settle(message: ServiceBusReceivedMessage, action: Action): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ message, action, resolve, reject });
-      void this.flush();
+      // Deferred, so settlements requested in the same tick join one group.
+      queueMicrotask(() => void this.flush());
     });
   }
 
