@@ -58,8 +58,11 @@ async function expectEveryServiceHealthy(portBase: number): Promise<void> {
   }
 }
 
-/** A mapping result reaches core-store's subscription through the real SDK; other subjects are filtered out. */
-async function expectMappingEventsRoutedToCoreStore(connectionString: string): Promise<void> {
+/**
+ * A mapping result reaches the running core-store through the real SDK and its consumer settles
+ * it (dead-lettered: core-store has no handler for it yet); other subjects are filtered out.
+ */
+async function expectMappingEventsConsumedByCoreStore(connectionString: string): Promise<void> {
   const client = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } });
   try {
     const sender = client.createSender('mapping-events');
@@ -67,12 +70,14 @@ async function expectMappingEventsRoutedToCoreStore(connectionString: string): P
       { body: { other: true }, messageId: 'e2e-other', subject: 'record.stored.v1' },
       { body: { mapped: true }, messageId: 'e2e-mapping', subject: 'mapping.result.v1' },
     ]);
-    const receiver = client.createReceiver('mapping-events', 'core-store', { receiveMode: 'receiveAndDelete' });
-    const received = await receiver.receiveMessages(10, { maxWaitTimeInMs: 5_000 });
-    const late = await receiver.receiveMessages(10, { maxWaitTimeInMs: 500 });
-    expect([...received, ...late].map((m) => ({ subject: m.subject, body: m.body }))).toEqual([
-      { subject: 'mapping.result.v1', body: { mapped: true } },
+    const deadLetters = client.createReceiver('mapping-events', 'core-store', { receiveMode: 'receiveAndDelete', subQueueType: 'deadLetter' });
+    const received = await deadLetters.receiveMessages(10, { maxWaitTimeInMs: 10_000 });
+    const late = await deadLetters.receiveMessages(10, { maxWaitTimeInMs: 500 });
+    expect([...received, ...late].map((m) => ({ messageId: m.messageId, reason: m.deadLetterReason }))).toEqual([
+      { messageId: 'e2e-mapping', reason: 'NoHandler' },
     ]);
+    const active = await client.createReceiver('mapping-events', 'core-store').peekMessages(10);
+    expect(active).toEqual([]);
   } finally {
     await client.close();
   }
@@ -104,7 +109,7 @@ describe('npm start (tools/dev-stack)', () => {
       expect(stack.output()).toContain(`Service Bus: emulator 127.0.0.1:${serviceBusPort}`);
       const connectionString = emulatorConnectionString('127.0.0.1', serviceBusPort);
       expect(stack.output()).toContain(connectionString);
-      await expectMappingEventsRoutedToCoreStore(connectionString);
+      await expectMappingEventsConsumedByCoreStore(connectionString);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
