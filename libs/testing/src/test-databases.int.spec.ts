@@ -1,15 +1,5 @@
-import { Client } from 'pg';
+import { queryOnce as run } from './query-once';
 import { createTestDatabase, testAdminUrl } from './test-databases';
-
-async function run<T extends object>(url: string, text: string): Promise<T[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(text)).rows;
-  } finally {
-    await client.end();
-  }
-}
 
 describe('createTestDatabase', () => {
   it('gives each caller a private, migrated copy that is gone after drop()', async () => {

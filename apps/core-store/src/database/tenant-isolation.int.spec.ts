@@ -1,5 +1,5 @@
 import { createDatabaseClient, DatabaseClient, withTenant } from '@comply/persistence';
-import { createTestDatabase, TestDatabase } from '@comply/testing';
+import { createTestDatabase, queryOnce, TestDatabase } from '@comply/testing';
 import { eq, sql } from 'drizzle-orm';
 import { Client } from 'pg';
 import { CoreSchema, coreSchema, storageRecords, tenants } from './schema';
@@ -19,15 +19,7 @@ describe('tenant isolation in the core database', () => {
   let recordOfA: string;
   let recordOfB: string;
 
-  async function asAdmin<T extends object>(text: string, values: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: database.adminUrl });
-    await client.connect();
-    try {
-      return (await client.query<T>(text, values)).rows;
-    } finally {
-      await client.end();
-    }
-  }
+  const asAdmin = <T extends object>(text: string, values: unknown[] = []) => queryOnce<T>(database.adminUrl, text, values);
 
   beforeAll(async () => {
     database = await createTestDatabase('core');

@@ -103,6 +103,8 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   }
 
   const effects = () => bed.admin<{ message_id: string; record_id: string; tx: string }>('select * from effects');
+  const firstDeadLetters = () =>
+    until(() => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }), (m) => m.length > 0);
 
   it('runs the effect exactly once for a handler that fails once, after a retry', async () => {
     const event = recordStored({ requestId: 'fail-once-1' });
@@ -118,10 +120,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   it('dead-letters a message whose handler always fails after the configured attempts, with the error', async () => {
     const event = recordStored({ requestId: 'fail-always-1' });
     await send([{ subject: 'record.stored.v1', body: event }]);
-    const [dead] = await until(
-      () => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }),
-      (m) => m.length > 0,
-    );
+    const [dead] = await firstDeadLetters();
     expect(dead.deadLetterReason).toBe('MaxAttemptsExceeded');
     expect(dead.deadLetterErrorDescription).toBe(`failed 3 times; last error: Error: cannot store ${event.recordId}`);
     expect(attemptsByRecord.get(event.recordId)).toBe(3);
@@ -131,10 +130,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   it('dead-letters at once, with its reason, a message the handler rejects permanently', async () => {
     const event = recordStored({ requestId: 'reject-1' });
     await send([{ subject: 'record.stored.v1', body: event }]);
-    const [dead] = await until(
-      () => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }),
-      (m) => m.length > 0,
-    );
+    const [dead] = await firstDeadLetters();
     expect(dead.deadLetterReason).toBe('TenantSuspended');
     expect(dead.deadLetterErrorDescription).toBe('PermanentError: tenant is suspended');
     expect(attemptsByRecord.get(event.recordId)).toBe(1);
@@ -143,10 +139,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   it('dead-letters a body that breaks the contract with the issues, without calling the handler', async () => {
     const event = { ...recordStored(), confidence: 1.5, extra: true };
     await send([{ subject: 'record.stored.v1', body: event }]);
-    const [dead] = await until(
-      () => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }),
-      (m) => m.length > 0,
-    );
+    const [dead] = await firstDeadLetters();
     expect(dead.deadLetterReason).toBe('ContractViolation');
     const issues = JSON.parse(String(dead.deadLetterErrorDescription)) as Array<{ path: string; message: string }>;
     expect(issues.map((i) => i.path)).toEqual(expect.arrayContaining(['confidence']));

@@ -3,8 +3,7 @@ import { RecordStoredV1 } from '@comply/contracts';
 import { createLogger } from '@comply/observability';
 import { createDatabaseClient, DatabaseClient } from '@comply/persistence';
 import { RunningEmulator } from '@comply/servicebus-emulator';
-import { createTestDatabase, startTestServiceBus, TestDatabase } from '@comply/testing';
-import { Client } from 'pg';
+import { createTestDatabase, queryOnce, startTestServiceBus, TestDatabase } from '@comply/testing';
 
 /** Retries short enough that a failing call cannot stall a test for long. */
 export const TEST_RETRY = { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 };
@@ -33,15 +32,7 @@ export async function createMessagingTestBed(): Promise<MessagingTestBed> {
   const bus = await startTestServiceBus();
   const client = new ServiceBusClient(bus.connectionString, { retryOptions: TEST_RETRY });
   const app = createDatabaseClient({ ...database.connection, DB_POOL_MAX: 20 }, { applicationName: 'messaging-spec' });
-  const admin = async <T extends object>(text: string, values: unknown[] = []) => {
-    const connection = new Client({ connectionString: database.adminUrl });
-    await connection.connect();
-    try {
-      return (await connection.query<T>(text, values)).rows;
-    } finally {
-      await connection.end();
-    }
-  };
+  const admin = <T extends object>(text: string, values: unknown[] = []) => queryOnce<T>(database.adminUrl, text, values);
   // Created as the owner, so the default privileges let the application role write to it.
   await admin(`set role backup_owner;
     create table effects (message_id text, record_id text, tx bigint default txid_current(), at timestamptz default now())`);
