@@ -1,4 +1,4 @@
-import { PLATFORM_SERVICES, PLATFORM_TOPOLOGY, subscriptionsOf, TOPICS } from './topology';
+import { PLATFORM_SERVICES, PLATFORM_TOPOLOGY, subscriptionRules, subscriptionsOf, TOPICS } from './topology';
 
 function duplicates(values: readonly string[]): string[] {
   return values.filter((value, index) => values.indexOf(value) !== index);
@@ -65,5 +65,20 @@ describe('subscriptionsOf', () => {
       { topic: 'billing-events', name: 'core-store', subjects: ['billing.quota.changed.v1'] },
       { topic: 'backup-events', name: 'core-store', subjects: ['backup.completed.v1', 'backup.failed.v1'] },
     ]);
+  });
+});
+
+describe('subscriptionRules', () => {
+  it('admits each subject unless the message is a replay, and replays addressed to the subscription', () => {
+    expect(subscriptionRules({ name: 'backup-worker', subjects: ['record.stored.v1', 'record.deleted.v1'] })).toEqual([
+      { name: 'record.stored.v1', filter: { sqlExpression: "sys.Label = 'record.stored.v1' AND NOT EXISTS(replayedFor)" } },
+      { name: 'record.deleted.v1', filter: { sqlExpression: "sys.Label = 'record.deleted.v1' AND NOT EXISTS(replayedFor)" } },
+      { name: 'replay', filter: { applicationProperties: { replayedFor: 'backup-worker' } } },
+    ]);
+  });
+
+  it('gives rule names that Azure and Microsoft\'s emulator accept (1-50 characters, letters, digits, . - _ /)', () => {
+    const names = PLATFORM_TOPOLOGY.flatMap((t) => t.subscriptions.flatMap((s) => subscriptionRules(s).map((r) => r.name)));
+    expect(names.filter((name) => !/^[A-Za-z0-9]([\w.\-/]{0,48}[A-Za-z0-9])?$/.test(name))).toEqual([]);
   });
 });

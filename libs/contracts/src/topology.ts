@@ -1,7 +1,7 @@
 /**
  * The platform's Service Bus topology as data: one topic per publishing context, and on each topic
  * one subscription per consuming service, named after the service, that receives exactly the
- * listed event types (one correlation filter on the message subject per event type).
+ * listed event types, plus the replays of its own dead letters (see `subscriptionRules`).
  * Provisioning (Azure and the local emulator) and the consumers both read this one declaration.
  */
 
@@ -101,4 +101,50 @@ export function subscriptionsOf(service: PlatformService): readonly TopicSubscri
   return PLATFORM_TOPOLOGY.flatMap((topic) =>
     topic.subscriptions.filter((s) => s.name === service).map((s) => ({ topic: topic.name, ...s })),
   );
+}
+
+/**
+ * Application properties of a dead-lettered message sent back to its topic. Service Bus cannot send
+ * to one subscription, so the copy names the subscription it is meant for and the rules route it.
+ */
+export const REPLAY_PROPERTIES = {
+  /** Name of the one subscription that receives the copy. */
+  replayedFor: 'replayedFor',
+  /** messageId of the message as first published. */
+  replayOf: 'replayOf',
+} as const;
+
+/** A subscription rule's filter: a SQL filter, or a correlation filter on application properties. */
+export type SubscriptionRuleFilter =
+  | { readonly sqlExpression: string }
+  | { readonly applicationProperties: Readonly<Record<string, string>> };
+
+export interface SubscriptionRule {
+  readonly name: string;
+  readonly filter: SubscriptionRuleFilter;
+}
+
+/** The rule that admits replays addressed to a subscription. */
+export const REPLAY_RULE_NAME = 'replay';
+
+/**
+ * The rules a subscription is provisioned with (a message arrives when any rule matches):
+ * - per subject, `sys.Label = '<subject>' AND NOT EXISTS(replayedFor)`: every published event of
+ *   that type, but no replay (a replay carries the subject too and would reach every subscription
+ *   of it);
+ * - `replay`, a correlation filter on `replayedFor = <subscription>`: replays meant for this one.
+ * Both filter kinds are supported by Azure, Microsoft's emulator and ours.
+ */
+export function subscriptionRules(subscription: SubscriptionSpec): readonly SubscriptionRule[] {
+  return [
+    ...subscription.subjects.map((subject) => ({
+      name: subject,
+      filter: { sqlExpression: `sys.Label = ${sqlString(subject)} AND NOT EXISTS(${REPLAY_PROPERTIES.replayedFor})` },
+    })),
+    { name: REPLAY_RULE_NAME, filter: { applicationProperties: { [REPLAY_PROPERTIES.replayedFor]: subscription.name } } },
+  ];
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }

@@ -1,6 +1,7 @@
 /**
  * Service Bus messaging on @azure/service-bus: the NestJS transport, the transactional outbox and
- * its relay, the inbox (idempotent consumer), retry and dead-letter policy.
+ * its relay, the inbox (idempotent consumer), retry and dead-letter policy, dead-letter inspection
+ * and replay.
  */
 export { createServiceBusClient, RETRY_OPTIONS, type ServiceBusConnectionSettings } from './connection/servicebus-client';
 export { ExceptionPassthroughFilter } from './consumer/exception-passthrough.filter';
@@ -12,6 +13,16 @@ export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './consumer
 export { ServiceBusContext, type HandlerTransaction } from './consumer/servicebus-context';
 export { ServiceBusTransport, type EventPatternExtras, type ServiceBusTransportOptions } from './consumer/servicebus-transport';
 export { SettlementQueue } from './consumer/settlement-queue';
+export {
+  DeadLetterQueue,
+  type DeadLetterDetail,
+  type DeadLetterQueueOptions,
+  type DeadLetterSelection,
+  type DeadLetterSummary,
+  type PurgeResult,
+  type ReplayRecord,
+  type ReplayResult,
+} from './dead-letter/dead-letter-queue';
 export { MessagingRuntime, type MessagingRuntimeOptions } from './messaging-runtime';
 export { messagingInbox, messagingOutbox, messagingTablesSql, OUTBOX_CHANNEL } from './messaging-tables';
 export { addToOutbox, type OutboxWriter, type OutgoingEvent } from './outbox/outbox';

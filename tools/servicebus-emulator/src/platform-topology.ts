@@ -1,7 +1,7 @@
-import { ENTITY_SETTINGS, TopicSpec } from '@comply/contracts';
+import { ENTITY_SETTINGS, subscriptionRules, TopicSpec } from '@comply/contracts';
 import { EmulatorTopology } from './topology';
 
-/** The platform topology in the emulator's format: one correlation-filter rule per subject, named after it. */
+/** The platform topology in the emulator's format, with the rules `subscriptionRules` defines. */
 export function emulatorTopology(topics: readonly TopicSpec[]): EmulatorTopology {
   return {
     topics: topics.map((topic) => ({
@@ -12,7 +12,7 @@ export function emulatorTopology(topics: readonly TopicSpec[]): EmulatorTopology
         name: subscription.name,
         maxDeliveryCount: ENTITY_SETTINGS.maxDeliveryCount,
         lockDurationMs: ENTITY_SETTINGS.lockDurationMs,
-        rules: subscription.subjects.map((subject) => ({ name: subject, filter: { subject } })),
+        rules: [...subscriptionRules(subscription)],
       })),
     })),
   };

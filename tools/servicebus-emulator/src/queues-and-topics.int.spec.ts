@@ -2,7 +2,7 @@ import { useEmulator } from './testing/test-client';
 
 describe('queues and topics', () => {
   const bus = useEmulator({
-    queues: [{ name: 'orders' }, { name: 'small', maxMessageSizeBytes: 1024 }],
+    queues: [{ name: 'orders' }, { name: 'small', maxMessageSizeBytes: 1024 }, { name: 'bulk' }],
     topics: [
       {
         name: 'events',
@@ -25,6 +25,33 @@ describe('queues and topics', () => {
       },
     ],
   });
+
+  it('never holds more unsettled deliveries than the session window, whatever credit a receiver grants', async () => {
+    const sender = bus.client.createSender('bulk');
+    let batch = await sender.createMessageBatch();
+    for (let i = 0; i < 2_500; i++) {
+      if (!batch.tryAddMessage({ body: i })) {
+        await sender.sendMessages(batch);
+        batch = await sender.createMessageBatch();
+        batch.tryAddMessage({ body: i });
+      }
+    }
+    await sender.sendMessages(batch);
+    const receiver = bus.client.createReceiver('bulk');
+    const first = await receiver.receiveMessages(2_500, { maxWaitTimeInMs: 3_000 });
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.length).toBeLessThanOrEqual(2_048);
+    await Promise.all(first.map((m) => receiver.completeMessage(m)));
+    const rest: unknown[] = [];
+    while (first.length + rest.length < 2_500) {
+      const more = await receiver.receiveMessages(2_500, { maxWaitTimeInMs: 3_000 });
+      if (more.length === 0) break;
+      await Promise.all(more.map((m) => receiver.completeMessage(m)));
+      rest.push(...more);
+    }
+    expect(first.length + rest.length).toBe(2_500);
+    await receiver.close();
+  }, 60_000);
 
   it('sends to a queue and receives the same body and properties in peekLock, then completes', async () => {
     const sender = bus.client.createSender('orders');

@@ -1,9 +1,21 @@
-import { ENTITY_SETTINGS, TopicSpec } from '@comply/contracts';
+import { ENTITY_SETTINGS, SubscriptionRule, subscriptionRules, TopicSpec } from '@comply/contracts';
 
 /** ISO 8601 duration, as Microsoft's emulator configuration expects ("PT10M"). */
 function isoDuration(ms: number): string {
   const seconds = ms / 1000;
   return seconds % 60 === 0 ? `PT${seconds / 60}M` : `PT${seconds}S`;
+}
+
+/** A rule in Config.json's shape: SQL filter, or correlation filter on application properties. */
+function ruleConfig(rule: SubscriptionRule) {
+  const filter = rule.filter;
+  return {
+    Name: rule.name,
+    Properties:
+      'sqlExpression' in filter
+        ? { FilterType: 'Sql', SqlFilter: { SqlExpression: filter.sqlExpression } }
+        : { FilterType: 'Correlation', CorrelationFilter: { Properties: filter.applicationProperties } },
+  };
 }
 
 /**
@@ -31,10 +43,7 @@ export function servicebusEmulatorConfig(topics: readonly TopicSpec[]): string {
                 DeadLetteringOnMessageExpiration: false,
                 RequiresSession: false,
               },
-              Rules: subscription.subjects.map((subject) => ({
-                Name: subject,
-                Properties: { FilterType: 'Correlation', CorrelationFilter: { Label: subject } },
-              })),
+              Rules: subscriptionRules(subscription).map(ruleConfig),
             })),
           })),
         },

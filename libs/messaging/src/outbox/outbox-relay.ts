@@ -51,6 +51,8 @@ export class OutboxRelay {
   private readonly failedTotal?: Counter;
   private listener?: PoolClient;
   private wake?: () => void;
+  /** A NOTIFY that arrived during a round: the next sleep returns at once instead of waiting. */
+  private notified = false;
   private running?: Promise<void>;
   private stopping = false;
   private lastPrune = 0;
@@ -102,7 +104,7 @@ export class OutboxRelay {
   /** Finishes the round in progress, then stops. */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.wake?.();
+    this.signal();
     await this.running;
     this.running = undefined;
     if (this.listener) {
@@ -187,7 +189,7 @@ export class OutboxRelay {
     let listener: PoolClient | undefined;
     try {
       listener = await this.options.pool.connect();
-      listener.on('notification', () => this.wake?.());
+      listener.on('notification', () => this.signal());
       listener.on('error', (error) => {
         this.options.logger.warn({ err: error }, 'outbox relay: LISTEN connection lost; polling until it is back');
         if (this.listener === listener) this.listener = undefined;
@@ -222,13 +224,25 @@ export class OutboxRelay {
     }
   }
 
+  private signal(): void {
+    this.notified = true;
+    this.wake?.();
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.notified || this.stopping) {
+      this.notified = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      let timer: NodeJS.Timeout | undefined = undefined;
+      const done = () => {
         clearTimeout(timer);
+        this.notified = false;
+        this.wake = undefined;
         resolve();
-      }
+      };
+      timer = setTimeout(done, ms);
       this.wake = done;
     });
   }

@@ -3,7 +3,15 @@ import { BrokerError } from '../broker/broker-error';
 import type { MessageConsumer, MessageEntity, ReceiveMode, Settlement } from '../broker/message-entity';
 import { amqpMessage } from './amqp-encoding';
 import { lockTokenToDeliveryTag } from './lock-token';
-import { enableDrainReplies, forgetDelivery, isDraining, rawCredit, rawDeliveryCount, replyToDrain } from './rhea-extensions';
+import {
+  enableDrainReplies,
+  forgetDelivery,
+  isDraining,
+  outgoingWindowSpace,
+  rawCredit,
+  rawDeliveryCount,
+  replyToDrain,
+} from './rhea-extensions';
 
 const DEAD_LETTER_CONDITION = 'com.microsoft:dead-letter';
 
@@ -38,11 +46,14 @@ export class DeliveryLink implements MessageConsumer {
     return this.closed;
   }
 
-  /** Credit the client granted minus deliveries already handed to rhea but not yet written. */
+  /**
+   * Credit the client granted minus deliveries already handed to rhea but not yet written, and
+   * never more than the session's delivery buffer can hold.
+   */
   availableCredit(): number {
     if (this.closed) return 0;
     const written = rawDeliveryCount(this.sender) - this.discardedByDrain;
-    return rawCredit(this.sender) - (this.sent - written);
+    return Math.min(rawCredit(this.sender) - (this.sent - written), outgoingWindowSpace(this.sender));
   }
 
   deliver(bytes: Buffer, lockToken: string | undefined): void {
@@ -74,6 +85,8 @@ export class DeliveryLink implements MessageConsumer {
       delivery.update(true, amqpMessage.rejected({ error: { condition: failure.condition, description: failure.message } }).described());
     }
     forgetDelivery(delivery);
+    // rhea frees the delivery's place in the session buffer on its next write; send more after it.
+    setImmediate(() => this.entity.dispatch());
   }
 
   close(error?: { condition: string; description: string }): void {

@@ -106,3 +106,12 @@ export function rawCredit(sender: Sender): number {
 export function forgetDelivery(delivery: Delivery): void {
   (delivery as unknown as { remote_settled: boolean }).remote_settled = true;
 }
+
+/**
+ * Free places in the session's outgoing delivery buffer. rhea keeps every unsettled delivery there
+ * (2048 per session) and throws when it overflows, so the broker never sends beyond it, whatever
+ * credit a client grants.
+ */
+export function outgoingWindowSpace(sender: Sender): number {
+  return (sender as unknown as { session: { outgoing: { available(): number } } }).session.outgoing.available();
+}

@@ -1,0 +1,244 @@
+/*
+ * Events/s through the whole messaging pipeline — addToOutbox in producer transactions → OutboxRelay
+ * → Service Bus emulator → ServiceBusTransport batch handler → inbox + one multi-row INSERT per
+ * batch — next to the raw multi-row INSERT of the same rows into the same table (the ceiling for
+ * the consumer's write), printed as a ratio. A second row times the same delivery with the outbox
+ * filled beforehand, separating the producer's one INSERT per event from the relay and consumer.
+ * Each figure is the median of ROUNDS runs after a warm-up.
+ * Run: node -r @swc-node/register bench/messaging-pipeline.bench.ts
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Controller, INestMicroservice, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
+import { ServiceBusClient } from '@azure/service-bus';
+import { serviceOwning } from '@comply/config';
+import { RecordDeletedV1 } from '@comply/contracts';
+import {
+  addToOutbox,
+  createServiceBusClient,
+  ExceptionPassthroughFilter,
+  IncomingEvent,
+  OutboxRelay,
+  ServiceBusContext,
+  ServiceBusTransport,
+} from '@comply/messaging';
+import { createLogger } from '@comply/observability';
+import { createDatabaseClient, DatabaseClient, databaseRoles, runMigrations, urlForDatabase } from '@comply/persistence';
+import { describePostgres, resolvePostgres, startTestServiceBus, workspaceRoot } from '@comply/testing';
+import { sql, SQL } from 'drizzle-orm';
+import { Client } from 'pg';
+
+const EVENTS = 20_000;
+const ROUNDS = 3;
+/** Rows per INSERT in both measurements: the consumer's batch size, and the producer's events per transaction. */
+const BATCH = 500;
+const RUN_TIMEOUT_MS = 120_000;
+
+const logger = createLogger({ service: 'backup-worker', level: 'error' });
+
+type Database = DatabaseClient<Record<string, unknown>>;
+
+/** The one statement both measurements run: a multi-row INSERT of deleted records. */
+function insertEffects(rows: RecordDeletedV1[]): SQL {
+  const values = rows.map((row) => sql`(${row.recordId}, ${row.tenantId}, ${row.deletedAt})`);
+  return sql`insert into bench_effects (record_id, tenant_id, deleted_at) values ${sql.join(values, sql`, `)}`;
+}
+
+@Controller()
+class BenchEffects {
+  @EventPattern('record.deleted.v1', { batchSize: BATCH })
+  async deleted(@Payload() events: IncomingEvent<'record.deleted.v1'>[], @Ctx() context: ServiceBusContext) {
+    await context.tx.execute(insertEffects(events.map((event) => event.payload)));
+  }
+}
+
+@Module({ controllers: [BenchEffects] })
+class BenchConsumerModule {}
+
+function deletions(run: number): RecordDeletedV1[] {
+  const deletedAt = new Date().toISOString();
+  return Array.from({ length: EVENTS }, (_, i) => ({ tenantId: `tenant-${i % 10}`, recordId: `run-${run}-rec-${i}`, reason: 'retention', deletedAt }));
+}
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+}
+
+async function rawInsertThroughput(database: Database, rows: RecordDeletedV1[]): Promise<number> {
+  const started = performance.now();
+  for (const batch of chunks(rows, BATCH)) await database.db.execute(insertEffects(batch));
+  return rows.length / ((performance.now() - started) / 1000);
+}
+
+async function effectCount(database: Database): Promise<number> {
+  const { rows } = await database.pool.query<{ count: string }>('select count(*) from bench_effects');
+  return Number(rows[0].count);
+}
+
+async function publish(producer: Database, rows: RecordDeletedV1[]): Promise<void> {
+  for (const batch of chunks(rows, BATCH)) {
+    await producer.db.transaction(async (tx) => {
+      for (const payload of batch) await addToOutbox(tx, { type: 'record.deleted.v1', payload, tenantId: payload.tenantId });
+    });
+  }
+}
+
+async function untilConsumed(consumer: Database, count: number, started: number): Promise<void> {
+  while ((await effectCount(consumer)) < count) {
+    if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`pipeline run did not finish within ${RUN_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** The whole pipeline: from the first outbox write until every row is in bench_effects. */
+async function pipelineThroughput(relay: OutboxRelay, producer: Database, consumer: Database, rows: RecordDeletedV1[]): Promise<number> {
+  await relay.start();
+  try {
+    const started = performance.now();
+    await publish(producer, rows);
+    await untilConsumed(consumer, rows.length, started);
+    return rows.length / ((performance.now() - started) / 1000);
+  } finally {
+    await relay.stop();
+  }
+}
+
+/** The part after the producer's commits: the outbox is filled first, the clock starts with the relay. */
+async function deliveryThroughput(relay: OutboxRelay, producer: Database, consumer: Database, rows: RecordDeletedV1[]): Promise<number> {
+  await publish(producer, rows);
+  const started = performance.now();
+  await relay.start();
+  try {
+    await untilConsumed(consumer, rows.length, started);
+    return rows.length / ((performance.now() - started) / 1000);
+  } finally {
+    await relay.stop();
+  }
+}
+
+/** Between runs: empty tables, and the analytics-ingest subscription, which gets a copy of every event. */
+async function reset(admin: Client, client: ServiceBusClient): Promise<void> {
+  await admin.query('truncate bench_effects, messaging_outbox, messaging_inbox');
+  const receiver = client.createReceiver('core-events', 'analytics-ingest', { receiveMode: 'receiveAndDelete' });
+  while ((await receiver.receiveMessages(500, { maxWaitTimeInMs: 200 })).length > 0);
+  await receiver.close();
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  // Torn down in reverse order, also when a step fails.
+  const cleanups: Array<() => Promise<unknown>> = [];
+  try {
+    const postgres = await resolvePostgres();
+    cleanups.push(() => postgres.stop());
+    const name = `backup_bench_${randomBytes(4).toString('hex')}`;
+    cleanups.push(async () => {
+      const server = new Client({ connectionString: postgres.adminUrl });
+      await server.connect();
+      await server.query(`drop database if exists ${server.escapeIdentifier(name)} with (force)`);
+      await server.end();
+    });
+    await runMigrations({
+      adminUrl: postgres.adminUrl,
+      database: 'backup',
+      physicalDatabase: name,
+      migrationsDir: join(workspaceRoot(), 'migrations'),
+      withReader: serviceOwning('backup').hasReadOnlyRole,
+    });
+    const admin = new Client({ connectionString: urlForDatabase(postgres.adminUrl, name) });
+    await admin.connect();
+    cleanups.push(() => admin.end());
+    const roles = databaseRoles('backup');
+    // Created as the owner, so the default privileges let the application role write to it.
+    await admin.query(`set role ${roles.owner};
+      create table bench_effects (record_id text, tenant_id text, deleted_at timestamptz); reset role`);
+
+    // The producer and the consumer are separate services with their own pools; both log in as
+    // the application role, which the local and embedded servers trust on loopback.
+    const server = new URL(postgres.adminUrl);
+    const connect = (applicationName: string): Database =>
+      createDatabaseClient(
+        {
+          DB_HOST: server.hostname,
+          DB_PORT: Number(server.port || 5432),
+          DB_NAME: name,
+          DB_USER: roles.app,
+          DB_PASSWORD: undefined,
+          DB_AUTH: 'password',
+          DB_SSL: 'disable',
+          DB_POOL_MAX: 10,
+          DB_STATEMENT_TIMEOUT_MS: 15_000,
+        },
+        { applicationName },
+      );
+    const producer = connect('bench-producer');
+    const consumer = connect('bench-consumer');
+    cleanups.push(() => producer.close(), () => consumer.close());
+
+    const bus = await startTestServiceBus();
+    cleanups.push(() => bus.stop());
+    const client = createServiceBusClient({ SERVICEBUS_CONNECTION_STRING: bus.connectionString, SERVICEBUS_NAMESPACE: undefined });
+    cleanups.push(() => client.close());
+
+    const relay = new OutboxRelay({ pool: producer.pool, client, logger });
+    cleanups.push(() => relay.stop());
+    const transport = new ServiceBusTransport({ client, service: 'backup-worker', database: consumer, logger });
+    const app: INestMicroservice = await NestFactory.createMicroservice(BenchConsumerModule, { strategy: transport, logger: false });
+    app.useGlobalFilters(new ExceptionPassthroughFilter());
+    await app.listen();
+    cleanups.push(() => app.close());
+
+    const figures = { raw: [] as number[], pipeline: [] as number[], delivery: [] as number[] };
+    for (let run = 0; run <= ROUNDS; run++) {
+      const rows = deletions(run);
+      await reset(admin, client);
+      const raw = await rawInsertThroughput(consumer, rows);
+      await reset(admin, client);
+      const pipeline = await pipelineThroughput(relay, producer, consumer, rows);
+      await reset(admin, client);
+      const delivery = await deliveryThroughput(relay, producer, consumer, rows);
+      // Run 0 is the warm-up.
+      if (run > 0) {
+        figures.raw.push(raw);
+        figures.pipeline.push(pipeline);
+        figures.delivery.push(delivery);
+      }
+    }
+
+    const raw = median(figures.raw);
+    const labels = {
+      raw: 'raw multi-row INSERT (baseline)',
+      pipeline: 'addToOutbox → relay → emulator → consumer',
+      delivery: '  of which relay → emulator → consumer',
+    };
+    const width = Math.max(...Object.values(labels).map((l) => l.length));
+    const row = (label: string, rate: number) => `${label.padEnd(width)} ${rate.toFixed(0).padStart(8)} events/s`;
+    const ratioRow = (label: string, rate: number) => `${row(label, rate)}   ${(rate / raw).toFixed(2)}× raw INSERT`;
+    process.stdout.write(
+      [
+        `events: ${EVENTS} per run, ${BATCH} rows per INSERT and per producer transaction, median of ${ROUNDS} runs after a warm-up`,
+        `PostgreSQL: ${describePostgres(postgres)}; emulator, relay and consumer on loopback, one process`,
+        row(labels.raw, raw),
+        ratioRow(labels.pipeline, median(figures.pipeline)),
+        ratioRow(labels.delivery, median(figures.delivery)),
+        '',
+      ].join('\n'),
+    );
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => process.stderr.write(`cleanup failed: ${String(error)}\n`));
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
