@@ -1,5 +1,5 @@
 /*
- * Events/s through the whole messaging pipeline — addToOutbox in producer transactions → OutboxRelay
+ * Events/s through the whole messaging pipeline — addAllToOutbox in producer transactions → OutboxRelay
  * → Service Bus emulator → ServiceBusTransport batch handler → inbox + one multi-row INSERT per
  * batch — next to the raw multi-row INSERT of the same rows into the same table (the ceiling for
  * the consumer's write), printed as a ratio. A second row times the same delivery with the outbox
@@ -17,7 +17,7 @@ import { ServiceBusClient } from '@azure/service-bus';
 import { serviceOwning } from '@comply/config';
 import { RecordDeletedV1 } from '@comply/contracts';
 import {
-  addToOutbox,
+  addAllToOutbox,
   createServiceBusClient,
   ExceptionPassthroughFilter,
   IncomingEvent,
@@ -81,7 +81,7 @@ async function effectCount(database: Database): Promise<number> {
 async function publish(producer: Database, rows: RecordDeletedV1[]): Promise<void> {
   for (const batch of chunks(rows, BATCH)) {
     await producer.db.transaction(async (tx) => {
-      for (const payload of batch) await addToOutbox(tx, { type: 'record.deleted.v1', payload, tenantId: payload.tenantId });
+      await addAllToOutbox(tx, batch.map((payload) => ({ type: 'record.deleted.v1' as const, payload, tenantId: payload.tenantId })));
     });
   }
 }
@@ -215,7 +215,7 @@ async function main(): Promise<void> {
     const raw = median(figures.raw);
     const labels = {
       raw: 'raw multi-row INSERT (baseline)',
-      pipeline: 'addToOutbox → relay → emulator → consumer',
+      pipeline: 'addAllToOutbox → relay → emulator → consumer',
       delivery: '  of which relay → emulator → consumer',
     };
     const width = Math.max(...Object.values(labels).map((l) => l.length));

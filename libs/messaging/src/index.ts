@@ -25,7 +25,7 @@ export {
 } from './dead-letter/dead-letter-queue';
 export { MessagingRuntime, type MessagingRuntimeOptions } from './messaging-runtime';
 export { messagingInbox, messagingOutbox, messagingTablesSql, OUTBOX_CHANNEL } from './messaging-tables';
-export { addToOutbox, type OutboxWriter, type OutgoingEvent } from './outbox/outbox';
+export { addAllToOutbox, addToOutbox, type OutboxWriter, type OutgoingEvent } from './outbox/outbox';
 export { toServiceBusMessage, type OutboxRow } from './outbox/outbox-message';
 export { OutboxRelay, type OutboxRelayOptions, type RelayResult } from './outbox/outbox-relay';
 export { Publisher } from './publisher';

@@ -24,16 +24,26 @@ export interface OutgoingEvent<T extends EventType = EventType> {
  * if the state change commits. Returns the outbox row id, which becomes the message id.
  */
 export async function addToOutbox<T extends EventType>(tx: OutboxWriter, event: OutgoingEvent<T>): Promise<string> {
-  const id = randomUUID();
-  await tx.insert(messagingOutbox).values({
-    id,
-    topic: topicOf(event.type),
-    subject: event.type,
-    body: event.payload,
-    correlationId: event.correlationId ?? id,
-    causationId: event.causationId,
-    tenantId: event.tenantId,
-    traceparent: childTraceparent(event.traceparent),
-  });
+  const [id] = await addAllToOutbox(tx, [event]);
   return id;
+}
+
+/** Many events in one multi-row insert, for producers that write in batches. Returns their ids in order. */
+export async function addAllToOutbox(tx: OutboxWriter, events: OutgoingEvent[]): Promise<string[]> {
+  if (events.length === 0) return [];
+  const rows = events.map((event) => {
+    const id = randomUUID();
+    return {
+      id,
+      topic: topicOf(event.type),
+      subject: event.type,
+      body: event.payload,
+      correlationId: event.correlationId ?? id,
+      causationId: event.causationId,
+      tenantId: event.tenantId,
+      traceparent: childTraceparent(event.traceparent),
+    };
+  });
+  await tx.insert(messagingOutbox).values(rows);
+  return rows.map((row) => row.id);
 }
