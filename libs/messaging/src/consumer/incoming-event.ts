@@ -1,17 +1,10 @@
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
-import { APPLICATION_PROPERTIES, EventPayload, EventType } from '@comply/contracts';
+import { APPLICATION_PROPERTIES, EventEnvelope, EventType } from '@comply/contracts';
 
 /** A received message whose body passed its contract, with the envelope around it. */
-export interface IncomingEvent<T extends EventType = EventType> {
-  type: T;
-  messageId: string;
-  correlationId: string;
-  causationId?: string;
-  tenantId?: string;
-  traceparent?: string;
+export interface IncomingEvent<T extends EventType = EventType> extends EventEnvelope<T> {
   /** Earlier failed deliveries of this message (0 on the first). */
   deliveryCount: number;
-  payload: EventPayload<T>;
 }
 
 function stringProperty(message: ServiceBusReceivedMessage, name: string): string | undefined {

@@ -1,16 +1,13 @@
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { RecordDeletedV1, RecordStoredV1 } from '@comply/contracts';
 import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
-import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger } from '../testing/messaging-test-bed';
-import { ExceptionPassthroughFilter } from './exception-passthrough.filter';
+import { createMessagingTestBed, MessagingTestBed, recordStored } from '../testing/messaging-test-bed';
 import { IncomingEvent } from './incoming-event';
 import { PermanentError } from './permanent-error';
 import { ServiceBusContext } from './servicebus-context';
-import { ServiceBusTransport } from './servicebus-transport';
 
 /** How the handler behaves for a record, chosen by the test through the record's requestId. */
 const attemptsByRecord = new Map<string, number>();
@@ -64,18 +61,11 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
 
   beforeEach(async () => {
     registry = new Registry();
-    const transport = new ServiceBusTransport({
-      client: bed.client,
-      service: 'backup-worker',
-      database: bed.app,
-      logger: silentLogger,
+    consumer = await bed.startConsumer(ConsumerModule, {
       registry,
       concurrency: 16,
       retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
     });
-    consumer = await NestFactory.createMicroservice(ConsumerModule, { strategy: transport, logger: false });
-    consumer.useGlobalFilters(new ExceptionPassthroughFilter());
-    await consumer.listen();
   });
 
   afterEach(async () => {
@@ -199,17 +189,8 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   }, 90_000);
 
   it('abandons messages waiting for a retry when it stops, so no lock is left behind', async () => {
-    const slow = new ServiceBusTransport({
-      client: bed.client,
-      service: 'backup-worker',
-      database: bed.app,
-      logger: silentLogger,
-      retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30_000 },
-    });
     await consumer.close();
-    consumer = await NestFactory.createMicroservice(ConsumerModule, { strategy: slow, logger: false });
-    consumer.useGlobalFilters(new ExceptionPassthroughFilter());
-    await consumer.listen();
+    consumer = await bed.startConsumer(ConsumerModule, { retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30_000 } });
     const event = recordStored({ requestId: 'fail-always-stop' });
     await send([{ subject: 'record.stored.v1', body: event }]);
     await until(async () => attemptsByRecord.get(event.recordId) ?? 0, (n) => n >= 1);

@@ -1,5 +1,4 @@
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
 import { RecordStoredV1 } from '@comply/contracts';
@@ -7,9 +6,7 @@ import { createLogger } from '@comply/observability';
 import { RunningEmulator } from '@comply/servicebus-emulator';
 import { startTestServiceBus } from '@comply/testing';
 import { sql } from 'drizzle-orm';
-import { ExceptionPassthroughFilter } from '../consumer/exception-passthrough.filter';
 import { ServiceBusContext } from '../consumer/servicebus-context';
-import { ServiceBusTransport } from '../consumer/servicebus-transport';
 import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger, TEST_RETRY } from '../testing/messaging-test-bed';
 import { DeadLetterQueue } from './dead-letter-queue';
 
@@ -234,16 +231,7 @@ describe('replaying through the consumer transport', () => {
 
   beforeAll(async () => {
     bed = await createMessagingTestBed();
-    const transport = new ServiceBusTransport({
-      client: bed.client,
-      service: 'backup-worker',
-      database: bed.app,
-      logger: silentLogger,
-      retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50 },
-    });
-    consumer = await NestFactory.createMicroservice(ConsumerModule, { strategy: transport, logger: false });
-    consumer.useGlobalFilters(new ExceptionPassthroughFilter());
-    await consumer.listen();
+    consumer = await bed.startConsumer(ConsumerModule, { retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50 } });
   });
 
   afterAll(async () => {

@@ -1,8 +1,12 @@
 import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
+import { INestMicroservice, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { RecordStoredV1 } from '@comply/contracts';
 import { createLogger } from '@comply/observability';
 import { createDatabaseClient, DatabaseClient } from '@comply/persistence';
 import { RunningEmulator } from '@comply/servicebus-emulator';
+import { ExceptionPassthroughFilter } from '../consumer/exception-passthrough.filter';
+import { ServiceBusTransport, ServiceBusTransportOptions } from '../consumer/servicebus-transport';
 import { createTestDatabase, queryOnce, startTestServiceBus, TestDatabase } from '@comply/testing';
 
 /** Retries short enough that a failing call cannot stall a test for long. */
@@ -22,6 +26,8 @@ export interface MessagingTestBed {
   bus: RunningEmulator;
   client: ServiceBusClient;
   admin<T extends object>(text: string, values?: unknown[]): Promise<T[]>;
+  /** Runs `module`'s handlers on a ServiceBusTransport for backup-worker, as a service does. */
+  startConsumer(module: Type<unknown>, options?: Partial<ServiceBusTransportOptions>): Promise<INestMicroservice>;
   /** Drains a subscription (or its dead-letter queue) until it stays empty for `quietMs`. */
   drain(topic: string, subscription: string, options?: { deadLetter?: boolean; quietMs?: number }): Promise<ServiceBusReceivedMessage[]>;
   close(): Promise<void>;
@@ -42,6 +48,13 @@ export async function createMessagingTestBed(): Promise<MessagingTestBed> {
     bus,
     client,
     admin,
+    async startConsumer(module, options = {}) {
+      const transport = new ServiceBusTransport({ client, service: 'backup-worker', database: app, logger: silentLogger, ...options });
+      const consumer = await NestFactory.createMicroservice(module, { strategy: transport, logger: false });
+      consumer.useGlobalFilters(new ExceptionPassthroughFilter());
+      await consumer.listen();
+      return consumer;
+    },
     async drain(topic, subscription, options = {}) {
       const receiver = client.createReceiver(topic, subscription, {
         receiveMode: 'receiveAndDelete',
