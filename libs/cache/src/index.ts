@@ -1,5 +1,8 @@
 /**
- * ioredis cache-aside with tenant-namespaced keys, and an in-process fallback when REDIS_URL is
- * unset. Public API is exported here as it lands.
+ * Cache-aside with tenant-namespaced keys: ioredis when REDIS_URL is set, an in-process cache
+ * otherwise.
  */
-export {};
+export { getOrLoad, tenantKey, type Cache } from './cache';
+export { createCache, type CacheSettings } from './create-cache';
+export { InProcessCache } from './in-process-cache';
+export { RedisCache } from './redis-cache';
