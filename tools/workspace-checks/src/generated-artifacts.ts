@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@comply/local-infra';
 import { DATABASE_NAMES } from '@comply/config';
@@ -28,13 +28,17 @@ export const GENERATED_ARTIFACTS: GeneratedArtifact[] = [
     file: 'docker/servicebus-emulator-config.json',
     content: () => servicebusEmulatorConfig(PLATFORM_TOPOLOGY),
   },
-  // libs/messaging's outbox and inbox, the same in every service database (the file names come
-  // from drizzle-kit's journal: `generate --custom --name messaging`).
-  ...DATABASE_NAMES.map((database) => ({
-    file: `migrations/${database}/${database === 'core' ? '0003' : '0001'}_messaging.sql`,
-    content: messagingTablesSql,
-  })),
+  // libs/messaging's outbox and inbox, the same in every service database. Each database's file
+  // is the one drizzle-kit numbered for it (`generate --custom --name messaging`).
+  ...DATABASE_NAMES.map((database) => ({ file: messagingMigrationOf(database), content: messagingTablesSql })),
 ];
+
+function messagingMigrationOf(database: string): string {
+  const folder = join('migrations', database);
+  const name = readdirSync(join(workspaceRoot(__dirname), folder)).find((file) => /^\d{4}_messaging\.sql$/.test(file));
+  if (!name) throw new Error(`${folder} has no NNNN_messaging.sql: create it with drizzle-kit generate --custom --name messaging`);
+  return join(folder, name);
+}
 
 /** What the file should contain, given what it contains now. */
 export function render(current: string, artifact: GeneratedArtifact): string {

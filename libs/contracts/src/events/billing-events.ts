@@ -47,12 +47,15 @@ export const billingSubscriptionChangedV1 = z
   .describe('billing.subscription.changed.v1: a tenant subscription was created, changed or ended. Topic billing-events.');
 export type BillingSubscriptionChangedV1 = z.infer<typeof billingSubscriptionChangedV1>;
 
+/** An invoice may stand alone (a one-off charge) or belong to a subscription. */
+const invoiceSubscriptionId = stripeSubscriptionId.optional().describe('Stripe subscription id; absent for a one-off invoice.');
+
 export const billingInvoicePaidV1 = z
   .strictObject({
     tenantId,
     stripeCustomerId,
     stripeInvoiceId,
-    stripeSubscriptionId: stripeSubscriptionId.optional().describe('Stripe subscription id; absent for a one-off invoice.'),
+    stripeSubscriptionId: invoiceSubscriptionId,
     amountPaid: amountMinor.describe('Amount paid, in minor units of currency.'),
     currency,
     periodStart: timestamp.describe('Start of the billed period: ISO 8601 with offset.'),
@@ -67,7 +70,7 @@ export const billingInvoicePaymentFailedV1 = z
     tenantId,
     stripeCustomerId,
     stripeInvoiceId,
-    stripeSubscriptionId: stripeSubscriptionId.optional().describe('Stripe subscription id; absent for a one-off invoice.'),
+    stripeSubscriptionId: invoiceSubscriptionId,
     amountDue: amountMinor.describe('Amount still due, in minor units of currency.'),
     currency,
     attemptCount: z.int().min(1).describe('Payment attempts made so far.'),

@@ -71,7 +71,11 @@ export class MessageProcessor {
     for (const item of valid) {
       // Single-message handlers sharing the subscription still get one message per transaction.
       if (!item.handler.batch) outcomes[item.index] = await this.processOne(messages[item.index]);
-      else byHandler.set(item.handler, [...(byHandler.get(item.handler) ?? []), item]);
+      else {
+        const group = byHandler.get(item.handler) ?? [];
+        group.push(item);
+        byHandler.set(item.handler, group);
+      }
     }
     for (const [handler, items] of byHandler) {
       try {

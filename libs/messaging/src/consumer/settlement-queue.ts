@@ -20,7 +20,7 @@ interface Pending {
  * previous group has been acknowledged by the broker.
  */
 export class SettlementQueue {
-  private readonly pending: Pending[] = [];
+  private pending: Pending[] = [];
   private flushing = false;
 
   constructor(private readonly receiver: ServiceBusReceiver) {}
@@ -39,8 +39,10 @@ export class SettlementQueue {
     try {
       while (this.pending.length > 0) {
         const kind = this.pending[0].action.kind;
-        const group = this.pending.filter((p) => p.action.kind === kind);
-        for (const item of group) this.pending.splice(this.pending.indexOf(item), 1);
+        const group: Pending[] = [];
+        const rest: Pending[] = [];
+        for (const item of this.pending) (item.action.kind === kind ? group : rest).push(item);
+        this.pending = rest;
         await Promise.all(group.map((item) => this.apply(item)));
       }
     } finally {

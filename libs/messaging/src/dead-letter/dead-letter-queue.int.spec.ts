@@ -7,7 +7,7 @@ import { RunningEmulator } from '@comply/servicebus-emulator';
 import { startTestServiceBus } from '@comply/testing';
 import { sql } from 'drizzle-orm';
 import { ServiceBusContext } from '../consumer/servicebus-context';
-import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger, TEST_RETRY } from '../testing/messaging-test-bed';
+import { createMessagingTestBed, drainSubscription, MessagingTestBed, recordStored, silentLogger, TEST_RETRY } from '../testing/messaging-test-bed';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 interface Dead {
@@ -51,19 +51,8 @@ async function deadLetterOnBackupWorker(client: ServiceBusClient, messages: Dead
   await receiver.close();
 }
 
-async function drain(client: ServiceBusClient, subscription: string, options: { deadLetter?: boolean; quietMs?: number } = {}): Promise<ServiceBusReceivedMessage[]> {
-  const receiver = client.createReceiver('core-events', subscription, {
-    receiveMode: 'receiveAndDelete',
-    subQueueType: options.deadLetter ? 'deadLetter' : undefined,
-  });
-  const received: ServiceBusReceivedMessage[] = [];
-  for (;;) {
-    const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: options.quietMs ?? 500 });
-    if (batch.length === 0) break;
-    received.push(...batch);
-  }
-  await receiver.close();
-  return received;
+function drain(client: ServiceBusClient, subscription: string, options: { deadLetter?: boolean; quietMs?: number } = {}) {
+  return drainSubscription(client, 'core-events', subscription, options);
 }
 
 describe('DeadLetterQueue (core-events/backup-worker)', () => {

@@ -55,20 +55,7 @@ export async function createMessagingTestBed(): Promise<MessagingTestBed> {
       await consumer.listen();
       return consumer;
     },
-    async drain(topic, subscription, options = {}) {
-      const receiver = client.createReceiver(topic, subscription, {
-        receiveMode: 'receiveAndDelete',
-        subQueueType: options.deadLetter ? 'deadLetter' : undefined,
-      });
-      const received: ServiceBusReceivedMessage[] = [];
-      for (;;) {
-        const batch = await receiver.receiveMessages(500, { maxWaitTimeInMs: options.quietMs ?? 500 });
-        if (batch.length === 0) break;
-        received.push(...batch);
-      }
-      await receiver.close();
-      return received;
-    },
+    drain: (topic, subscription, options) => drainSubscription(client, topic, subscription, options),
     async close() {
       await client.close();
       await app.close();
@@ -76,6 +63,27 @@ export async function createMessagingTestBed(): Promise<MessagingTestBed> {
       await database.drop();
     },
   };
+}
+
+/** Receives and deletes everything in a subscription (or its dead-letter queue) until it stays empty for `quietMs`. */
+export async function drainSubscription(
+  client: ServiceBusClient,
+  topic: string,
+  subscription: string,
+  options: { deadLetter?: boolean; quietMs?: number } = {},
+): Promise<ServiceBusReceivedMessage[]> {
+  const receiver = client.createReceiver(topic, subscription, {
+    receiveMode: 'receiveAndDelete',
+    subQueueType: options.deadLetter ? 'deadLetter' : undefined,
+  });
+  const received: ServiceBusReceivedMessage[] = [];
+  for (;;) {
+    const batch = await receiver.receiveMessages(500, { maxWaitTimeInMs: options.quietMs ?? 500 });
+    if (batch.length === 0) break;
+    received.push(...batch);
+  }
+  await receiver.close();
+  return received;
 }
 
 let sequence = 0;
