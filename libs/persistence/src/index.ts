@@ -19,4 +19,4 @@ export {
   MIGRATIONS_TABLE,
   type MigrationStatus,
 } from './migrations/migration-status';
-export { TENANT_SETTING, withTenant, type TenantTransaction } from './tenant-context';
+export { enterTenant, TENANT_SETTING, withTenant, type TenantTransaction } from './tenant-context';

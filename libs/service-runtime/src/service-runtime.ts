@@ -28,6 +28,8 @@ export interface RuntimeOptions<E extends SettingsSpec> {
   env?: NodeJS.ProcessEnv;
   /** Consume the service's subscriptions and relay its outbox (default true). */
   messaging?: boolean;
+  /** Largest request body in bytes (Fastify answers 413 above it); default 1 MiB. */
+  bodyLimit?: (config: ServiceConfig<E>) => number;
 }
 
 /** Throws ConfigError (naming each bad variable) before anything is opened. */

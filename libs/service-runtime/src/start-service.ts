@@ -35,6 +35,7 @@ export async function startService<E extends SettingsSpec>(options: StartService
     genReqId: requestIdFor,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    bodyLimit: options.bodyLimit?.(runtime.config),
   });
   let closing: Promise<void> | undefined;
   instrumentHttp(adapter.getInstance(), metrics, () => closing !== undefined);
@@ -45,7 +46,9 @@ export async function startService<E extends SettingsSpec>(options: StartService
   );
   try {
     if (runtime.messaging) {
-      const consumer = app.connectMicroservice({ strategy: runtime.messaging.transport }, { inheritAppConfig: true });
+      // Deferred, so the filter is in place before Nest builds the handlers' exception zones; a
+      // config of its own, so the filter (RPC only) does not reach the HTTP routes.
+      const consumer = app.connectMicroservice({ strategy: runtime.messaging.transport }, { inheritAppConfig: false, deferInitialization: true });
       consumer.useGlobalFilters(new ExceptionPassthroughFilter());
       await app.startAllMicroservices();
       await runtime.messaging.relay.start();

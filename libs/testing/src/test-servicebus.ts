@@ -1,3 +1,4 @@
+import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { emulatorTopology, RunningEmulator, startEmulator } from '@comply/servicebus-emulator';
 
@@ -7,4 +8,25 @@ import { emulatorTopology, RunningEmulator, startEmulator } from '@comply/servic
  */
 export function startTestServiceBus(): Promise<RunningEmulator> {
   return startEmulator({ host: '127.0.0.1', port: 0, topology: emulatorTopology(PLATFORM_TOPOLOGY) });
+}
+
+/** Receives and deletes everything in a subscription (or its dead-letter queue) until it stays empty for `quietMs`. */
+export async function drainSubscription(
+  client: ServiceBusClient,
+  topic: string,
+  subscription: string,
+  options: { deadLetter?: boolean; quietMs?: number } = {},
+): Promise<ServiceBusReceivedMessage[]> {
+  const receiver = client.createReceiver(topic, subscription, {
+    receiveMode: 'receiveAndDelete',
+    subQueueType: options.deadLetter ? 'deadLetter' : undefined,
+  });
+  const received: ServiceBusReceivedMessage[] = [];
+  for (;;) {
+    const batch = await receiver.receiveMessages(500, { maxWaitTimeInMs: options.quietMs ?? 500 });
+    if (batch.length === 0) break;
+    received.push(...batch);
+  }
+  await receiver.close();
+  return received;
 }

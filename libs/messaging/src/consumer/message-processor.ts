@@ -1,8 +1,7 @@
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { EventType, isEventType, parseEvent } from '@comply/contracts';
 import { runWithRequestContext, type Logger } from '@comply/observability';
-import type { DatabaseClient } from '@comply/persistence';
-import { sql } from 'drizzle-orm';
+import { enterTenant, type DatabaseClient } from '@comply/persistence';
 import { messagingInbox } from '../messaging-tables';
 import { decodeBody, envelopeOf, IncomingEvent } from './incoming-event';
 import { deadLetter, MessageOutcome } from './message-outcome';
@@ -128,7 +127,7 @@ export class MessageProcessor {
 
   private inTransaction<T>(tenantId: string | undefined, work: (tx: HandlerTransaction) => Promise<T>): Promise<T> {
     return this.options.database.db.transaction(async (tx) => {
-      if (tenantId) await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
+      if (tenantId) await enterTenant(tx, tenantId);
       return work(tx);
     });
   }

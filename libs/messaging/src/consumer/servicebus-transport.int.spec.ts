@@ -2,6 +2,7 @@ import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { RecordDeletedV1, RecordStoredV1 } from '@comply/contracts';
+import { until } from '@comply/testing';
 import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { createMessagingTestBed, MessagingTestBed, recordStored } from '../testing/messaging-test-bed';
@@ -38,15 +39,6 @@ class RecordConsumer {
 
 @Module({ controllers: [RecordConsumer] })
 class ConsumerModule {}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   let bed: MessagingTestBed;
@@ -178,7 +170,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
       body: { tenantId: 'tenant-a', recordId: `del-${i}`, reason: 'retention', deletedAt: new Date().toISOString() },
     }));
     await send(deletions);
-    const rows = await until(effects, (r) => r.length >= 10_000, 60_000);
+    const rows = await until(effects, (r) => r.length >= 10_000, { timeoutMs: 60_000 });
     expect(rows).toHaveLength(10_000);
     expect(new Set(rows.map((r) => r.record_id)).size).toBe(10_000);
     expect(Math.max(...batchSizes)).toBeLessThanOrEqual(500);

@@ -4,26 +4,19 @@ import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus'
 import { RecordStoredV1 } from '@comply/contracts';
 import { createLogger } from '@comply/observability';
 import { RunningEmulator } from '@comply/servicebus-emulator';
-import { startTestServiceBus } from '@comply/testing';
+import { drainSubscription, startTestServiceBus, until } from '@comply/testing';
 import { sql } from 'drizzle-orm';
 import { ServiceBusContext } from '../consumer/servicebus-context';
-import { createMessagingTestBed, drainSubscription, MessagingTestBed, recordStored, silentLogger, TEST_RETRY } from '../testing/messaging-test-bed';
+import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger, TEST_RETRY } from '../testing/messaging-test-bed';
 import { DeadLetterQueue } from './dead-letter-queue';
+
+const POLL = { timeoutMs: 20_000 };
 
 interface Dead {
   messageId: string;
   correlationId: string;
   reason: string;
   body?: unknown;
-}
-
-async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** Publishes record.stored.v1 messages and dead-letters them on core-events/backup-worker with the given reasons. */
@@ -235,7 +228,7 @@ describe('replaying through the consumer transport', () => {
     await sender.sendMessages({ messageId: 'broken-1', correlationId: 'flow-broken', subject: 'record.stored.v1', contentType: 'application/json', body: event });
     await sender.close();
 
-    const [dead] = await until(() => queue.list(), (m) => m.length > 0);
+    const [dead] = await until(() => queue.list(), (m) => m.length > 0, POLL);
     expect(dead).toMatchObject({ messageId: 'broken-1', deadLetterReason: 'MaxAttemptsExceeded' });
 
     handler.broken = false;
@@ -243,6 +236,7 @@ describe('replaying through the consumer transport', () => {
     const effects = await until(
       () => bed.admin<{ message_id: string; record_id: string }>('select message_id, record_id from effects'),
       (rows) => rows.length > 0,
+      POLL,
     );
     expect(effects).toEqual([{ message_id: replayed[0].replayMessageId, record_id: event.recordId }]);
     expect(handler.seen.at(-1)).toEqual({ messageId: replayed[0].replayMessageId, correlationId: 'flow-broken' });

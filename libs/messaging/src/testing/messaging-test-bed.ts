@@ -7,7 +7,7 @@ import { createDatabaseClient, DatabaseClient } from '@comply/persistence';
 import { RunningEmulator } from '@comply/servicebus-emulator';
 import { ExceptionPassthroughFilter } from '../consumer/exception-passthrough.filter';
 import { ServiceBusTransport, ServiceBusTransportOptions } from '../consumer/servicebus-transport';
-import { createTestDatabase, queryOnce, startTestServiceBus, TestDatabase } from '@comply/testing';
+import { createTestDatabase, drainSubscription, queryOnce, startTestServiceBus, TestDatabase } from '@comply/testing';
 
 /** Retries short enough that a failing call cannot stall a test for long. */
 export const TEST_RETRY = { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 };
@@ -63,27 +63,6 @@ export async function createMessagingTestBed(): Promise<MessagingTestBed> {
       await database.drop();
     },
   };
-}
-
-/** Receives and deletes everything in a subscription (or its dead-letter queue) until it stays empty for `quietMs`. */
-export async function drainSubscription(
-  client: ServiceBusClient,
-  topic: string,
-  subscription: string,
-  options: { deadLetter?: boolean; quietMs?: number } = {},
-): Promise<ServiceBusReceivedMessage[]> {
-  const receiver = client.createReceiver(topic, subscription, {
-    receiveMode: 'receiveAndDelete',
-    subQueueType: options.deadLetter ? 'deadLetter' : undefined,
-  });
-  const received: ServiceBusReceivedMessage[] = [];
-  for (;;) {
-    const batch = await receiver.receiveMessages(500, { maxWaitTimeInMs: options.quietMs ?? 500 });
-    if (batch.length === 0) break;
-    received.push(...batch);
-  }
-  await receiver.close();
-  return received;
 }
 
 let sequence = 0;
