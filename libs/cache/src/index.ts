@@ -3,6 +3,7 @@
  * otherwise.
  */
 export { getOrLoad, tenantKey, type Cache } from './cache';
+export { cacheSettings } from './cache-settings';
 export { createCache, type CacheSettings } from './create-cache';
 export { InProcessCache } from './in-process-cache';
 export { RedisCache } from './redis-cache';

@@ -161,6 +161,7 @@ describe('FieldEncryptor', () => {
         return kek.id;
       },
       wrap: (key) => kek.wrap(key),
+      refresh: () => kek.refresh(),
       unwrap(wrapped) {
         counting.unwraps++;
         return kek.unwrap(wrapped);

@@ -48,6 +48,11 @@ export class FieldEncryptor {
     this.now = options.now ?? Date.now;
   }
 
+  /** The KEK version new data keys are wrapped by. */
+  get keyEncryptionKeyId(): string {
+    return this.kek.id;
+  }
+
   /** `aad` is optional context (e.g. `table.column:rowId`) that must be given again to decrypt. */
   async encrypt(tenantId: string, plaintext: Buffer | string, aad?: string): Promise<string> {
     const record = await this.currentKey(tenantId);
@@ -116,6 +121,7 @@ export class FieldEncryptor {
 
   /** After the KEK gained a new current version: re-wraps every tenant's data keys under it. */
   async rotateKeyEncryptionKey(): Promise<number> {
+    await this.kek.refresh();
     let count = 0;
     for (const tenantId of await this.store.tenantIds()) count += await this.rewrap(tenantId);
     return count;

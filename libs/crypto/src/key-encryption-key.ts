@@ -12,6 +12,8 @@ export interface KeyEncryptionKey {
   wrap(dataKey: Buffer): Promise<Buffer>;
   /** Accepts blobs from any version the KEK still holds, not only the current one. */
   unwrap(wrapped: Buffer): Promise<Buffer>;
+  /** Picks up a version rotated elsewhere (in the vault, or in the key file by another process); returns the current id. */
+  refresh(): Promise<string>;
 }
 
 /**

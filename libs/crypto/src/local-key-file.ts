@@ -116,6 +116,11 @@ export class LocalKeyEncryptionKey implements KeyEncryptionKey {
     }
   }
 
+  async refresh(): Promise<string> {
+    await this.reload();
+    return this.id;
+  }
+
   /** Adds a new current version. Follow with `FieldEncryptor.rotateKeyEncryptionKey()`. */
   async rotate(): Promise<string> {
     await this.reload();
