@@ -52,7 +52,7 @@ describe('parseEvent', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues.map((issue) => issue.path)).toEqual(['detector.version', 'taxonomy[1]', 'scores["PII.Identifier.SSN"]', 'scores.Secrets', '']);
+    expect(result.issues.map((issue) => issue.path)).toEqual(['detector.version', 'taxonomy[1]', 'scores["PII.Identifier.SSN"]', 'scores.Secrets', 'extra']);
     expect(result.issues[4].message).toContain('"extra"');
   });
 

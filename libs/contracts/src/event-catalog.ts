@@ -47,9 +47,23 @@ export type ParseEventResult<T extends EventType> = { ok: true; payload: EventPa
 
 /** Validates a message body against its contract; returns the typed payload or the zod issues (path + message), never throws. */
 export function parseEvent<T extends EventType>(type: T, body: unknown): ParseEventResult<T> {
-  const result = EVENT_SCHEMAS[type].safeParse(body);
-  if (result.success) return { ok: true, payload: result.data as EventPayload<T> };
-  return { ok: false, issues: result.error.issues.map((issue) => ({ path: z.core.toDotPath(issue.path), message: issue.message })) };
+  const result = parseContract(EVENT_SCHEMAS[type], body);
+  return result.ok ? { ok: true, payload: result.value as EventPayload<T> } : result;
+}
+
+/** Validates any contract schema (an event, an HTTP body or query); never throws. */
+export function parseContract<S extends z.ZodType>(schema: S, value: unknown): { ok: true; value: z.output<S> } | { ok: false; issues: ContractIssue[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, issues: result.error.issues.flatMap(contractIssues) };
+}
+
+/** One issue per field: zod reports all unknown keys of an object as one issue at the object itself. */
+function contractIssues(issue: z.core.$ZodIssue): ContractIssue[] {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ path: z.core.toDotPath([...issue.path, key]), message: `Unrecognized key "${key}"` }));
+  }
+  return [{ path: z.core.toDotPath(issue.path), message: issue.message }];
 }
 
 const TOPIC_BY_EVENT_TYPE = new Map<string, TopicName>(

@@ -25,6 +25,7 @@ export {
   EVENT_SCHEMAS,
   EVENT_TYPES,
   isEventType,
+  parseContract,
   parseEvent,
   topicOf,
   type ContractIssue,
@@ -34,7 +35,7 @@ export {
 } from './event-catalog';
 export { APPLICATION_PROPERTIES, applicationPropertiesSchema, type ApplicationProperties, type EventEnvelope } from './event-envelope';
 export { jsonSchemaOf } from './json-schema';
-export { mappingResultV1, type MappingResultV1 } from './events/mapping-events';
+export { mappingResultV1, mappingSubmissionV1, type MappingResultV1, type MappingSubmissionV1 } from './events/mapping-events';
 export {
   RECORD_DELETION_REASONS,
   recordDeletedV1,
@@ -57,3 +58,5 @@ export {
   type BillingSubscriptionChangedV1,
   type SubscriptionStatus,
 } from './events/billing-events';
+export * from './http/core-store-api';
+export { coreStoreOpenApi } from './http/core-store-openapi';
