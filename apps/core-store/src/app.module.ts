@@ -1,9 +1,22 @@
 import { Module } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
+import { AuthModule } from './auth/auth.module';
+import { BackupsModule } from './backups/backups.module';
+import { RecordCacheModule } from './cache/record-cache.module';
+import { DocsModule } from './docs/docs.module';
+import { EncryptionModule } from './encryption/encryption.module';
+import { IngestModule } from './ingest/ingest.module';
+import { JobsModule } from './jobs/jobs.module';
+import { QuotaModule } from './quota/quota.module';
+import { RecordsModule } from './records/records.module';
+import { ReferenceModule } from './reference/reference.module';
 
 /**
- * core-store: system of record for mapping results.
- * Feature modules are imported here; health, metrics, config, logging and the database client
- * come from the platform (libs/service-runtime) and are injectable everywhere.
+ * core-store: system of record for mapping results. Health, metrics, config, logging, the
+ * database client and messaging come from the platform (libs/service-runtime); authentication,
+ * field encryption and the cache are global to the feature modules below.
  */
-@Module({})
+@Module({
+  imports: [AuthModule, EncryptionModule, RecordCacheModule, IngestModule, QuotaModule, RecordsModule, ReferenceModule, AdminModule, JobsModule, BackupsModule, DocsModule],
+})
 export class AppModule {}

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@comply/service-runtime';
-import { AppModule } from './app.module';
-import { coreSchema } from './database/schema';
+import { coreStoreService } from './core-store-service';
 
-void runService({ service: 'core-store', module: AppModule, schema: coreSchema });
+void runService(coreStoreService);

@@ -1,0 +1,20 @@
+import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@comply/service-runtime';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CoreStoreConfig } from '../core-store-settings';
+import { tokensEqual } from './api-key';
+
+/** The admin API: `Authorization: Bearer <ADMIN_TOKEN>`; with no ADMIN_TOKEN configured, nobody. */
+@Injectable()
+export class AdminTokenGuard implements CanActivate {
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: CoreStoreConfig) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const http = context.switchToHttp();
+    const token = /^Bearer\s+(\S+)$/i.exec(http.getRequest<FastifyRequest>().headers.authorization ?? '')?.[1];
+    const expected = this.config.ADMIN_TOKEN;
+    if (expected && token && tokensEqual(token, expected)) return true;
+    http.getResponse<FastifyReply>().header('www-authenticate', 'Bearer');
+    throw new UnauthorizedException(expected ? 'Invalid admin token' : 'The admin API is disabled: ADMIN_TOKEN is not set');
+  }
+}

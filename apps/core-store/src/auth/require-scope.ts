@@ -1,0 +1,39 @@
+import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { ApiKeyScope } from '@comply/contracts';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { AuthenticatedRequest } from './caller';
+
+const SCOPE = Symbol('requiredScope');
+
+/** Checks the API key and that it carries `scope`; the handler then reads the tenant from `@CurrentCaller()`. */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const scope = this.reflector.get<ApiKeyScope>(SCOPE, context.getHandler());
+    const http = context.switchToHttp();
+    const request = http.getRequest<AuthenticatedRequest>();
+    const result = await this.authenticator.authenticate(request.headers.authorization);
+    if (!result.ok) {
+      if (result.status === 401) {
+        http.getResponse<FastifyReply>().header('www-authenticate', 'Bearer');
+        throw new UnauthorizedException(result.reason);
+      }
+      throw new ForbiddenException(result.reason);
+    }
+    if (!result.scopes.includes(scope)) throw new ForbiddenException(`This API key lacks the "${scope}" scope`);
+    request.caller = { tenantId: result.tenantId, keyId: result.keyId, scopes: result.scopes, requestId: String(request.id) };
+    return true;
+  }
+}
+
+/** Route needs an API key with this scope. */
+export function RequireScope(scope: ApiKeyScope) {
+  return applyDecorators(SetMetadata(SCOPE, scope), UseGuards(ApiKeyGuard));
+}

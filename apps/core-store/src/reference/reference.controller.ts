@@ -1,0 +1,53 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ComplianceMappingList, complianceMappingQuery, TaxonomyLabelList, taxonomyQuery } from '@comply/contracts';
+import { DATABASE_CLIENT } from '@comply/service-runtime';
+import { Caller, CurrentCaller } from '../auth/caller';
+import { RequireScope } from '../auth/require-scope';
+import { CoreDatabase } from '../database/core-database';
+import { validated } from '../http/request-validation';
+import { taxonomyPaths } from '../records/taxonomy-paths';
+import { ReferenceRepository } from './reference.repository';
+
+const scopeOf = (tenantId: string | null) => (tenantId === null ? 'global' : 'tenant');
+
+/** The compliance taxonomy and the framework controls its labels map to. */
+@Controller('v1')
+export class ReferenceController {
+  private readonly repository: ReferenceRepository;
+
+  constructor(@Inject(DATABASE_CLIENT) database: CoreDatabase) {
+    this.repository = new ReferenceRepository(database);
+  }
+
+  @Get('taxonomy')
+  @RequireScope('read')
+  async taxonomy(@Query() query: unknown, @CurrentCaller() caller: Caller): Promise<TaxonomyLabelList> {
+    const { under } = validated(taxonomyQuery, query, 'query');
+    const rows = await this.repository.labels(caller.tenantId, under);
+    return {
+      items: rows.map((row) => ({
+        label: row.label,
+        parent: row.parentLabel,
+        description: row.description,
+        aliases: row.aliases,
+        scope: scopeOf(row.tenantId),
+      })),
+    };
+  }
+
+  @Get('compliance-mappings')
+  @RequireScope('read')
+  async complianceMappings(@Query() query: unknown, @CurrentCaller() caller: Caller): Promise<ComplianceMappingList> {
+    const { label, framework } = validated(complianceMappingQuery, query, 'query');
+    const rows = await this.repository.mappings(caller.tenantId, taxonomyPaths([label]), framework);
+    return {
+      items: rows.map((row) => ({
+        taxonomyLabel: row.taxonomyLabel,
+        framework: row.framework,
+        controlId: row.controlId,
+        description: row.description,
+        scope: scopeOf(row.tenantId),
+      })),
+    };
+  }
+}
