@@ -30,6 +30,7 @@ import { createDatabaseClient, DatabaseClient, databaseRoles, runMigrations, url
 import { describePostgres, resolvePostgres, startTestServiceBus, workspaceRoot } from '@comply/testing';
 import { sql, SQL } from 'drizzle-orm';
 import { Client } from 'pg';
+import { chunks, Cleanup, median, runBenchmark } from './bench-support';
 
 const EVENTS = 20_000;
 const ROUNDS = 3;
@@ -61,10 +62,6 @@ class BenchConsumerModule {}
 function deletions(run: number): RecordDeletedV1[] {
   const deletedAt = new Date().toISOString();
   return Array.from({ length: EVENTS }, (_, i) => ({ tenantId: `tenant-${i % 10}`, recordId: `run-${run}-rec-${i}`, reason: 'retention', deletedAt }));
-}
-
-function chunks<T>(items: T[], size: number): T[][] {
-  return Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 }
 
 async function rawInsertThroughput(database: Database, rows: RecordDeletedV1[]): Promise<number> {
@@ -127,118 +124,102 @@ async function reset(admin: Client, client: ServiceBusClient): Promise<void> {
   await receiver.close();
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
+async function main(cleanups: Cleanup[]): Promise<void> {
+  const postgres = await resolvePostgres();
+  cleanups.push(() => postgres.stop());
+  const name = `backup_bench_${randomBytes(4).toString('hex')}`;
+  cleanups.push(async () => {
+    const server = new Client({ connectionString: postgres.adminUrl });
+    await server.connect();
+    await server.query(`drop database if exists ${server.escapeIdentifier(name)} with (force)`);
+    await server.end();
+  });
+  await runMigrations({
+    adminUrl: postgres.adminUrl,
+    database: 'backup',
+    physicalDatabase: name,
+    migrationsDir: join(workspaceRoot(), 'migrations'),
+    withReader: serviceOwning('backup').hasReadOnlyRole,
+  });
+  const admin = new Client({ connectionString: urlForDatabase(postgres.adminUrl, name) });
+  await admin.connect();
+  cleanups.push(() => admin.end());
+  const roles = databaseRoles('backup');
+  // Created as the owner, so the default privileges let the application role write to it.
+  await admin.query(`set role ${roles.owner};
+    create table bench_effects (record_id text, tenant_id text, deleted_at timestamptz); reset role`);
 
-async function main(): Promise<void> {
-  // Torn down in reverse order, also when a step fails.
-  const cleanups: Array<() => Promise<unknown>> = [];
-  try {
-    const postgres = await resolvePostgres();
-    cleanups.push(() => postgres.stop());
-    const name = `backup_bench_${randomBytes(4).toString('hex')}`;
-    cleanups.push(async () => {
-      const server = new Client({ connectionString: postgres.adminUrl });
-      await server.connect();
-      await server.query(`drop database if exists ${server.escapeIdentifier(name)} with (force)`);
-      await server.end();
-    });
-    await runMigrations({
-      adminUrl: postgres.adminUrl,
-      database: 'backup',
-      physicalDatabase: name,
-      migrationsDir: join(workspaceRoot(), 'migrations'),
-      withReader: serviceOwning('backup').hasReadOnlyRole,
-    });
-    const admin = new Client({ connectionString: urlForDatabase(postgres.adminUrl, name) });
-    await admin.connect();
-    cleanups.push(() => admin.end());
-    const roles = databaseRoles('backup');
-    // Created as the owner, so the default privileges let the application role write to it.
-    await admin.query(`set role ${roles.owner};
-      create table bench_effects (record_id text, tenant_id text, deleted_at timestamptz); reset role`);
-
-    // The producer and the consumer are separate services with their own pools; both log in as
-    // the application role, which the local and embedded servers trust on loopback.
-    const server = new URL(postgres.adminUrl);
-    const connect = (applicationName: string): Database =>
-      createDatabaseClient(
-        {
-          DB_HOST: server.hostname,
-          DB_PORT: Number(server.port || 5432),
-          DB_NAME: name,
-          DB_USER: roles.app,
-          DB_PASSWORD: undefined,
-          DB_AUTH: 'password',
-          DB_SSL: 'disable',
-          DB_POOL_MAX: 10,
-          DB_STATEMENT_TIMEOUT_MS: 15_000,
-        },
-        { applicationName },
-      );
-    const producer = connect('bench-producer');
-    const consumer = connect('bench-consumer');
-    cleanups.push(() => producer.close(), () => consumer.close());
-
-    const bus = await startTestServiceBus();
-    cleanups.push(() => bus.stop());
-    const client = createServiceBusClient({ SERVICEBUS_CONNECTION_STRING: bus.connectionString, SERVICEBUS_NAMESPACE: undefined });
-    cleanups.push(() => client.close());
-
-    const relay = new OutboxRelay({ pool: producer.pool, client, logger });
-    cleanups.push(() => relay.stop());
-    const transport = new ServiceBusTransport({ client, service: 'backup-worker', database: consumer, logger });
-    const app: INestMicroservice = await NestFactory.createMicroservice(BenchConsumerModule, { strategy: transport, logger: false });
-    app.useGlobalFilters(new ExceptionPassthroughFilter());
-    await app.listen();
-    cleanups.push(() => app.close());
-
-    const figures = { raw: [] as number[], pipeline: [] as number[], delivery: [] as number[] };
-    for (let run = 0; run <= ROUNDS; run++) {
-      const rows = deletions(run);
-      await reset(admin, client);
-      const raw = await rawInsertThroughput(consumer, rows);
-      await reset(admin, client);
-      const pipeline = await pipelineThroughput(relay, producer, consumer, rows);
-      await reset(admin, client);
-      const delivery = await deliveryThroughput(relay, producer, consumer, rows);
-      // Run 0 is the warm-up.
-      if (run > 0) {
-        figures.raw.push(raw);
-        figures.pipeline.push(pipeline);
-        figures.delivery.push(delivery);
-      }
-    }
-
-    const raw = median(figures.raw);
-    const labels = {
-      raw: 'raw multi-row INSERT (baseline)',
-      pipeline: 'addAllToOutbox → relay → emulator → consumer',
-      delivery: '  of which relay → emulator → consumer',
-    };
-    const width = Math.max(...Object.values(labels).map((l) => l.length));
-    const row = (label: string, rate: number) => `${label.padEnd(width)} ${rate.toFixed(0).padStart(8)} events/s`;
-    const ratioRow = (label: string, rate: number) => `${row(label, rate)}   ${(rate / raw).toFixed(2)}× raw INSERT`;
-    process.stdout.write(
-      [
-        `events: ${EVENTS} per run, ${BATCH} rows per INSERT and per producer transaction, median of ${ROUNDS} runs after a warm-up`,
-        `PostgreSQL: ${describePostgres(postgres)}; emulator, relay and consumer on loopback, one process`,
-        row(labels.raw, raw),
-        ratioRow(labels.pipeline, median(figures.pipeline)),
-        ratioRow(labels.delivery, median(figures.delivery)),
-        '',
-      ].join('\n'),
+  // The producer and the consumer are separate services with their own pools; both log in as
+  // the application role, which the local and embedded servers trust on loopback.
+  const server = new URL(postgres.adminUrl);
+  const connect = (applicationName: string): Database =>
+    createDatabaseClient(
+      {
+        DB_HOST: server.hostname,
+        DB_PORT: Number(server.port || 5432),
+        DB_NAME: name,
+        DB_USER: roles.app,
+        DB_PASSWORD: undefined,
+        DB_AUTH: 'password',
+        DB_SSL: 'disable',
+        DB_POOL_MAX: 10,
+        DB_STATEMENT_TIMEOUT_MS: 15_000,
+      },
+      { applicationName },
     );
-  } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => process.stderr.write(`cleanup failed: ${String(error)}\n`));
+  const producer = connect('bench-producer');
+  const consumer = connect('bench-consumer');
+  cleanups.push(() => producer.close(), () => consumer.close());
+
+  const bus = await startTestServiceBus();
+  cleanups.push(() => bus.stop());
+  const client = createServiceBusClient({ SERVICEBUS_CONNECTION_STRING: bus.connectionString, SERVICEBUS_NAMESPACE: undefined });
+  cleanups.push(() => client.close());
+
+  const relay = new OutboxRelay({ pool: producer.pool, client, logger });
+  cleanups.push(() => relay.stop());
+  const transport = new ServiceBusTransport({ client, service: 'backup-worker', database: consumer, logger });
+  const app: INestMicroservice = await NestFactory.createMicroservice(BenchConsumerModule, { strategy: transport, logger: false });
+  app.useGlobalFilters(new ExceptionPassthroughFilter());
+  await app.listen();
+  cleanups.push(() => app.close());
+
+  const figures = { raw: [] as number[], pipeline: [] as number[], delivery: [] as number[] };
+  for (let run = 0; run <= ROUNDS; run++) {
+    const rows = deletions(run);
+    await reset(admin, client);
+    const raw = await rawInsertThroughput(consumer, rows);
+    await reset(admin, client);
+    const pipeline = await pipelineThroughput(relay, producer, consumer, rows);
+    await reset(admin, client);
+    const delivery = await deliveryThroughput(relay, producer, consumer, rows);
+    // Run 0 is the warm-up.
+    if (run > 0) {
+      figures.raw.push(raw);
+      figures.pipeline.push(pipeline);
+      figures.delivery.push(delivery);
     }
   }
+
+  const raw = median(figures.raw);
+  const labels = {
+    raw: 'raw multi-row INSERT (baseline)',
+    pipeline: 'addAllToOutbox → relay → emulator → consumer',
+    delivery: '  of which relay → emulator → consumer',
+  };
+  const width = Math.max(...Object.values(labels).map((l) => l.length));
+  const row = (label: string, rate: number) => `${label.padEnd(width)} ${rate.toFixed(0).padStart(8)} events/s`;
+  const ratioRow = (label: string, rate: number) => `${row(label, rate)}   ${(rate / raw).toFixed(2)}× raw INSERT`;
+  process.stdout.write(
+    [
+      `events: ${EVENTS} per run, ${BATCH} rows per INSERT and per producer transaction, median of ${ROUNDS} runs after a warm-up`,
+      `PostgreSQL: ${describePostgres(postgres)}; emulator, relay and consumer on loopback, one process`,
+      row(labels.raw, raw),
+      ratioRow(labels.pipeline, median(figures.pipeline)),
+      ratioRow(labels.delivery, median(figures.delivery)),
+      '',
+    ].join('\n'),
+  );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

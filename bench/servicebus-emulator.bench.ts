@@ -9,6 +9,7 @@ import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus'
 import type { AddressInfo, Server } from 'node:net';
 import rhea from 'rhea';
 import { startEmulator } from '@comply/servicebus-emulator';
+import { median, runBenchmark } from './bench-support';
 
 const MESSAGES = 10_000;
 const ROUNDS = 3;
@@ -78,11 +79,6 @@ async function emulatorThroughput(): Promise<{ send: number; receiveComplete: nu
   return { send, receiveComplete };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
 async function main(): Promise<void> {
   await rawRheaThroughput();
   await emulatorThroughput();
@@ -109,7 +105,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${String(error)}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

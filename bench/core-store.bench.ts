@@ -1,0 +1,285 @@
+/*
+ * core-store's write and read paths, the service running in this process as its test app does
+ * (real PostgreSQL, Redis, Service Bus emulator). Records/s of HTTP ingest (POST /v1/mappings,
+ * BATCH mappings per request from HTTP_CLIENTS concurrent clients) and of bus ingest
+ * (mapping.result.v1 on mapping-events → batch handler: inbox, idempotency ledger, usage,
+ * encryption, records and outbox rows in one transaction per batch), each next to a raw multi-row
+ * INSERT of the same, fully formed storage_records rows (source data already encrypted) as the
+ * superuser — the ceiling for the records write — printed as ratios. Then the latency (p50, p99)
+ * of sequential GET /v1/records/:id reads that miss the Redis cache next to reads of the same ids
+ * that hit it. The outbox relay is paused, so events stay in the outbox: relaying is what
+ * messaging-pipeline.bench.ts measures. Each figure is the median of ROUNDS runs after a warm-up.
+ * Run: node -r @swc-node/register bench/core-store.bench.ts
+ */
+import 'reflect-metadata';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
+import { Cache } from '@comply/cache';
+import type { IngestResponse, MappingSubmissionV1 } from '@comply/contracts';
+import { FieldEncryptor } from '@comply/crypto';
+import { describePostgres, resolvePostgres, resolveRedis, TEST_ADMIN_URL_VARIABLE, TEST_REDIS_URL_VARIABLE } from '@comply/testing';
+import { Client } from 'pg';
+import { RECORD_CACHE } from '../apps/core-store/src/cache/record-cache.module';
+import { recordCacheKey } from '../apps/core-store/src/cache/record-cache-key';
+import { uuidv7 } from '../apps/core-store/src/database/uuidv7';
+import { encryptSourceData } from '../apps/core-store/src/encryption/source-data-cipher';
+import { taxonomyPaths } from '../apps/core-store/src/records/taxonomy-paths';
+import { CoreStoreTestApp, startCoreStoreTestApp } from '../apps/core-store/src/testing/core-store-test-app';
+import { mappingEvent, mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
+import { chunks, Cleanup, median, runBenchmark } from './bench-support';
+
+const RECORDS = 20_000;
+const ROUNDS = 3;
+/** Rows per INSERT, mappings per HTTP request and messages per bus send: the bus handler's batch size. */
+const BATCH = 200;
+const HTTP_CLIENTS = 4;
+/** Sequential reads per pass; every round reads fresh ids once (misses), then the same ids again (hits). */
+const READS = 2_000;
+const RUN_TIMEOUT_MS = 120_000;
+const DAY_MS = 86_400_000;
+
+/** The columns ingest writes (MappingIngestService.recordRow); backup_status and backup_ref keep their defaults. */
+const RECORD_COLUMNS = [
+  'id',
+  'tenant_id',
+  'request_id',
+  'detector_name',
+  'detector_type',
+  'detector_version',
+  'model_version',
+  'taxonomy',
+  'taxonomy_paths',
+  'scores',
+  'confidence',
+  'latency_ms',
+  'metadata',
+  'provenance',
+  'source_data',
+  'correlation_id',
+  'occurred_at',
+  'expires_at',
+  'created_at',
+] as const;
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+}
+
+function rate(count: number, started: number): number {
+  return count / ((performance.now() - started) / 1000);
+}
+
+/** storage_records rows as ingest writes them, encrypted beforehand (the baseline's clock does not run here). */
+async function recordRows(encryptor: FieldEncryptor, tenantId: string): Promise<unknown[][]> {
+  const now = Date.now();
+  const createdAt = new Date(now);
+  const expiresAt = new Date(now + 365 * DAY_MS);
+  const rows: unknown[][] = [];
+  for (let i = 0; i < RECORDS; i++) {
+    const mapping = mappingSubmission();
+    const id = uuidv7(now);
+    rows.push([
+      id,
+      tenantId,
+      mapping.requestId,
+      mapping.detector.name,
+      mapping.detector.type,
+      mapping.detector.version,
+      mapping.modelVersion,
+      mapping.taxonomy,
+      taxonomyPaths(mapping.taxonomy),
+      JSON.stringify(mapping.scores),
+      mapping.confidence,
+      mapping.latencyMs,
+      mapping.metadata ? JSON.stringify(mapping.metadata) : null,
+      mapping.provenance ? JSON.stringify(mapping.provenance) : null,
+      await encryptSourceData(encryptor, tenantId, id, mapping.sourceData),
+      randomUUID(),
+      new Date(mapping.occurredAt),
+      expiresAt,
+      createdAt,
+    ]);
+  }
+  return rows;
+}
+
+async function rawInsertThroughput(admin: Client, rows: unknown[][]): Promise<number> {
+  const width = RECORD_COLUMNS.length;
+  const started = performance.now();
+  for (const batch of chunks(rows, BATCH)) {
+    const tuples = batch.map((_, row) => `(${RECORD_COLUMNS.map((_, column) => `$${row * width + column + 1}`).join(', ')})`);
+    await admin.query(`insert into storage_records (${RECORD_COLUMNS.join(', ')}) values ${tuples.join(', ')}`, batch.flat());
+  }
+  return rate(rows.length, started);
+}
+
+/** Posts every batch, HTTP_CLIENTS requests in flight; returns the record ids in the order submitted. */
+async function postAll(app: CoreStoreTestApp, key: string, batches: MappingSubmissionV1[][]): Promise<string[]> {
+  const ids: string[][] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: HTTP_CLIENTS }, async () => {
+      while (next < batches.length) {
+        const index = next++;
+        const response = await app.request<IngestResponse>('POST', '/v1/mappings', { body: batches[index], token: key });
+        if (response.status !== 202) throw new Error(`POST /v1/mappings answered ${response.status}: ${JSON.stringify(response.body)}`);
+        ids[index] = response.body.records.map((record) => record.recordId);
+      }
+    }),
+  );
+  return ids.flat();
+}
+
+function submissions(count: number): MappingSubmissionV1[][] {
+  return chunks(
+    Array.from({ length: count }, () => mappingSubmission()),
+    BATCH,
+  );
+}
+
+async function httpIngestThroughput(app: CoreStoreTestApp, key: string): Promise<number> {
+  const batches = submissions(RECORDS);
+  const started = performance.now();
+  await postAll(app, key, batches);
+  return rate(RECORDS, started);
+}
+
+async function storedCount(admin: Client): Promise<number> {
+  const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from storage_records');
+  return rows[0].n;
+}
+
+/** From the first send until every record is in storage_records. */
+async function busIngestThroughput(admin: Client, sender: ServiceBusSender, tenantId: string): Promise<number> {
+  const messages: ServiceBusMessage[] = Array.from({ length: RECORDS }, () => ({
+    messageId: randomUUID(),
+    subject: 'mapping.result.v1',
+    body: mappingEvent(tenantId),
+    contentType: 'application/json',
+    applicationProperties: { tenantId },
+  }));
+  const started = performance.now();
+  for (const batch of chunks(messages, BATCH)) await sender.sendMessages(batch);
+  while ((await storedCount(admin)) < RECORDS) {
+    if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`bus ingest did not store ${RECORDS} records within ${RUN_TIMEOUT_MS} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return rate(RECORDS, started);
+}
+
+interface Latencies {
+  p50: number;
+  p99: number;
+}
+
+/** One client, one request at a time; every answer must come from where `expected` says. */
+async function readLatencies(app: CoreStoreTestApp, key: string, ids: string[], expected: 'hit' | 'miss'): Promise<Latencies> {
+  const timings: number[] = [];
+  for (const id of ids) {
+    const started = performance.now();
+    const response = await app.request('GET', `/v1/records/${id}`, { token: key });
+    timings.push(performance.now() - started);
+    if (response.status !== 200) throw new Error(`GET /v1/records/:id answered ${response.status}: ${JSON.stringify(response.body)}`);
+    const cache = response.headers.get('x-cache');
+    if (cache !== expected) throw new Error(`GET /v1/records/:id was a cache ${cache ?? '(no x-cache header)'} where a ${expected} was due`);
+  }
+  return { p50: percentile(timings, 0.5), p99: percentile(timings, 0.99) };
+}
+
+/** Between ingest runs: the records, the ledger, usage and the events of the run before. */
+async function reset(admin: Client): Promise<void> {
+  await admin.query('truncate storage_records, storage_record_keys, tenant_usage, messaging_outbox, messaging_inbox');
+}
+
+async function main(cleanups: Cleanup[]): Promise<void> {
+  // What the jest globalSetup of libs/testing hands the test app.
+  const postgres = await resolvePostgres();
+  cleanups.push(() => postgres.stop());
+  process.env[TEST_ADMIN_URL_VARIABLE] = postgres.adminUrl;
+  const { redis, notes } = await resolveRedis();
+  if (!redis) throw new Error(`no Redis: ${notes.join('; ')}`);
+  cleanups.push(() => redis.stop());
+  process.env[TEST_REDIS_URL_VARIABLE] = redis.url;
+
+  const app = await startCoreStoreTestApp({ messaging: true });
+  cleanups.push(() => app.close());
+  await app.service.runtime.messaging?.relay.stop();
+  const admin = new Client({ connectionString: app.database.adminUrl });
+  await admin.connect();
+  cleanups.push(() => admin.end());
+  if (!app.client) throw new Error('the test app started without a Service Bus client');
+  const sender = app.client.createSender('mapping-events');
+  cleanups.push(() => sender.close());
+  const encryptor = app.service.app.get(FieldEncryptor);
+
+  // Fresh tenant ids, so this run's cache keys in the shared Redis are its own.
+  const run = randomBytes(4).toString('hex');
+  const [rawTenant, httpTenant, busTenant, readTenant] = await Promise.all(
+    ['raw', 'http', 'bus', 'read'].map((channel) => app.createTenant(`bench-${channel}-${run}`)),
+  );
+
+  const figures = { raw: [] as number[], http: [] as number[], bus: [] as number[] };
+  for (let round = 0; round <= ROUNDS; round++) {
+    const rows = await recordRows(encryptor, rawTenant.id);
+    await reset(admin);
+    const raw = await rawInsertThroughput(admin, rows);
+    await reset(admin);
+    const http = await httpIngestThroughput(app, httpTenant.key);
+    await reset(admin);
+    const bus = await busIngestThroughput(admin, sender, busTenant.id);
+    // Round 0 is the warm-up.
+    if (round > 0) {
+      figures.raw.push(raw);
+      figures.http.push(http);
+      figures.bus.push(bus);
+    }
+  }
+
+  await reset(admin);
+  const readKey = await readTenant.keyWith(['read']);
+  const ids = await postAll(app, readTenant.key, submissions(READS * (ROUNDS + 1)));
+  const cache = app.service.app.get<symbol, Cache>(RECORD_CACHE);
+  cleanups.push(async () => {
+    for (const batch of chunks(ids, 1_000)) await cache.delete(...batch.map((id) => recordCacheKey(readTenant.id, id)));
+  });
+  const reads = { miss: [] as Latencies[], hit: [] as Latencies[] };
+  for (let round = 0; round <= ROUNDS; round++) {
+    const fresh = ids.slice(round * READS, (round + 1) * READS);
+    const miss = await readLatencies(app, readKey, fresh, 'miss');
+    const hit = await readLatencies(app, readKey, fresh, 'hit');
+    if (round > 0) {
+      reads.miss.push(miss);
+      reads.hit.push(hit);
+    }
+  }
+
+  const raw = median(figures.raw);
+  const labels = {
+    raw: 'raw multi-row INSERT as superuser (baseline)',
+    http: `POST /v1/mappings, ${HTTP_CLIENTS} clients`,
+    bus: 'mapping-events → batch handler, until stored',
+  };
+  const width = Math.max(...Object.values(labels).map((l) => l.length));
+  const row = (label: string, value: number) => `${label.padEnd(width)} ${value.toFixed(0).padStart(8)} records/s`;
+  const ratioRow = (label: string, value: number) => `${row(label, value)}   ${(value / raw).toFixed(2)}× raw INSERT`;
+  const hit = { p50: median(reads.hit.map((r) => r.p50)), p99: median(reads.hit.map((r) => r.p99)) };
+  const miss = { p50: median(reads.miss.map((r) => r.p50)), p99: median(reads.miss.map((r) => r.p99)) };
+  const latencyRow = (label: string, l: Latencies) => `${label.padEnd(width)} p50 ${l.p50.toFixed(2).padStart(6)} ms   p99 ${l.p99.toFixed(2).padStart(6)} ms`;
+  process.stdout.write(
+    [
+      `records: ${RECORDS} per run, ${BATCH} per INSERT, per request and per bus send, median of ${ROUNDS} runs after a warm-up`,
+      `PostgreSQL: ${describePostgres(postgres)}; Redis: ${redis.source} ${redis.url}; core-store and emulator on loopback, one process, outbox relay paused`,
+      row(labels.raw, raw),
+      ratioRow(labels.http, median(figures.http)),
+      ratioRow(labels.bus, median(figures.bus)),
+      '',
+      `GET /v1/records/:id: ${READS} sequential reads per pass from one client, medians of ${ROUNDS} runs after a warm-up`,
+      latencyRow('cache hit (ids read in the pass before)', hit),
+      `${latencyRow('cache miss (ids never read)', miss)}   miss/hit p50 ${(miss.p50 / hit.p50).toFixed(2)}×, p99 ${(miss.p99 / hit.p99).toFixed(2)}×`,
+      '',
+    ].join('\n'),
+  );
+}
+
+runBenchmark(main);
