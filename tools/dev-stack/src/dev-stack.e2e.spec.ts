@@ -5,19 +5,11 @@ import { join } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
 import { SERVICES } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
-import { freePort, isPortOpen, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
+import { freePortRange, isPortOpen, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
 import { emulatorConnectionString, emulatorTopology, startEmulator } from '@comply/servicebus-emulator';
+import { until } from '@comply/testing';
 
 const MAIN = join(__dirname, 'main.ts');
-
-/** Five consecutive free ports for the services. */
-async function freePortRange(): Promise<number> {
-  for (;;) {
-    const base = 20_000 + Math.floor(Math.random() * 20_000);
-    const open = await Promise.all(SERVICES.map((_, i) => isPortOpen('127.0.0.1', base + i, 200)));
-    if (open.every((o) => !o)) return base;
-  }
-}
 
 interface Stack {
   child: ChildProcess;
@@ -58,26 +50,77 @@ async function expectEveryServiceHealthy(portBase: number): Promise<void> {
   }
 }
 
+async function call(url: string, method: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+function mapping(requestId: string) {
+  return {
+    requestId,
+    detector: { name: 'presidio', type: 'pii', version: '2.2.355' },
+    sourceData: { text: `e2e ${requestId}: jane@example.com` },
+    taxonomy: ['PII.Contact.Email'],
+    scores: { 'PII.Contact.Email': 0.98 },
+    confidence: 0.98,
+    modelVersion: 'mapper-2026.11',
+    latencyMs: 4,
+    occurredAt: new Date().toISOString(),
+  };
+}
+
 /**
- * A mapping result reaches the running core-store through the real SDK and its consumer settles
- * it (dead-lettered: core-store has no handler for it yet); other subjects are filtered out.
+ * The platform's main path across real processes: an operator creates a tenant and an API key
+ * through core-store's admin API; mapping results published on the bus (and one posted over
+ * HTTP) come back over HTTP decrypted; a malformed message is dead-lettered with its reason.
  */
-async function expectMappingEventsConsumedByCoreStore(connectionString: string): Promise<void> {
+async function expectMappingsStoredAndReadable(coreStoreUrl: string, connectionString: string, adminToken: string): Promise<void> {
+  const tenant = await call(`${coreStoreUrl}/admin/tenants`, 'POST', adminToken, { id: 'e2e-tenant', name: 'E2E Inc.' });
+  expect(tenant.status).toBe(201);
+  const created = await call(`${coreStoreUrl}/admin/tenants/e2e-tenant/api-keys`, 'POST', adminToken, { name: 'e2e', scopes: ['ingest', 'read'] });
+  expect(created.status).toBe(201);
+  const key: string = created.body.key;
+
   const client = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } });
   try {
     const sender = client.createSender('mapping-events');
+    const requestIds = Array.from({ length: 20 }, (_, i) => `e2e-bus-${i}`);
     await sender.sendMessages([
+      ...requestIds.map((requestId) => ({
+        body: { tenantId: 'e2e-tenant', ...mapping(requestId) },
+        messageId: requestId,
+        subject: 'mapping.result.v1',
+        applicationProperties: { tenantId: 'e2e-tenant' },
+      })),
+      { body: { mapped: true }, messageId: 'e2e-malformed', subject: 'mapping.result.v1' },
       { body: { other: true }, messageId: 'e2e-other', subject: 'record.stored.v1' },
-      { body: { mapped: true }, messageId: 'e2e-mapping', subject: 'mapping.result.v1' },
     ]);
+    const listed = await until(
+      () => call(`${coreStoreUrl}/v1/records?limit=100`, 'GET', key),
+      (response) => response.body?.items?.length >= 20,
+    );
+    expect(listed.body.items.map((r: { requestId: string }) => r.requestId).sort()).toEqual([...requestIds].sort());
+    const one = await call(`${coreStoreUrl}/v1/records/${listed.body.items[0].id}`, 'GET', key);
+    expect(one.status).toBe(200);
+    expect(one.body.sourceData).toEqual({ text: `e2e ${one.body.requestId}: jane@example.com` });
+
+    const posted = await call(`${coreStoreUrl}/v1/mappings`, 'POST', key, mapping('e2e-http-1'));
+    expect(posted.status).toBe(202);
+    const readBack = await call(`${coreStoreUrl}/v1/records/${posted.body.records[0].recordId}`, 'GET', key);
+    expect(readBack.body).toMatchObject({ requestId: 'e2e-http-1', taxonomy: ['PII.Contact.Email'] });
+
     const deadLetters = client.createReceiver('mapping-events', 'core-store', { receiveMode: 'receiveAndDelete', subQueueType: 'deadLetter' });
-    const received = await deadLetters.receiveMessages(10, { maxWaitTimeInMs: 10_000 });
+    const dead = await deadLetters.receiveMessages(10, { maxWaitTimeInMs: 10_000 });
     const late = await deadLetters.receiveMessages(10, { maxWaitTimeInMs: 500 });
-    expect([...received, ...late].map((m) => ({ messageId: m.messageId, reason: m.deadLetterReason }))).toEqual([
-      { messageId: 'e2e-mapping', reason: 'NoHandler' },
+    expect([...dead, ...late].map((m) => ({ messageId: m.messageId, reason: m.deadLetterReason }))).toEqual([
+      { messageId: 'e2e-malformed', reason: 'ContractViolation' },
     ]);
-    const active = await client.createReceiver('mapping-events', 'core-store').peekMessages(10);
-    expect(active).toEqual([]);
+    expect(await client.createReceiver('mapping-events', 'core-store').peekMessages(10)).toEqual([]);
   } finally {
     await client.close();
   }
@@ -95,9 +138,9 @@ describe('npm start (tools/dev-stack)', () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('with nothing configured: embedded PostgreSQL, the Service Bus emulator, five migrated databases, five ready services; Ctrl-C stops all', async () => {
-    const portBase = await freePortRange();
-    const pgPort = await freePort();
-    const serviceBusPort = await freePort();
+    const portBase = await freePortRange(SERVICES.length + 2);
+    const pgPort = portBase + SERVICES.length;
+    const serviceBusPort = pgPort + 1;
     const stack = await startStack({
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
@@ -109,7 +152,10 @@ describe('npm start (tools/dev-stack)', () => {
       expect(stack.output()).toContain(`Service Bus: emulator 127.0.0.1:${serviceBusPort}`);
       const connectionString = emulatorConnectionString('127.0.0.1', serviceBusPort);
       expect(stack.output()).toContain(connectionString);
-      await expectMappingEventsConsumedByCoreStore(connectionString);
+      const adminToken = /ADMIN_TOKEN=(\S+)/.exec(stack.output())?.[1];
+      expect(adminToken).toBeDefined();
+      expect(existsSync(join(dataDir, 'admin-token'))).toBe(true);
+      await expectMappingsStoredAndReadable(`http://127.0.0.1:${portBase}`, connectionString, adminToken!);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
@@ -128,8 +174,8 @@ describe('npm start (tools/dev-stack)', () => {
     const external = await startEmbeddedPostgres({ dataDir: serverDir, port: 0 });
     const externalServiceBus = await startEmulator({ port: 0, topology: emulatorTopology(PLATFORM_TOPOLOGY) });
     const stackDir = mkdtempSync(join(tmpdir(), 'comply-dev-stack-url-'));
-    const portBase = await freePortRange();
-    const unusedEmulatorPort = await freePort();
+    const portBase = await freePortRange(SERVICES.length + 1);
+    const unusedEmulatorPort = portBase + SERVICES.length;
     try {
       const stack = await startStack({
         DATABASE_URL: external.adminUrl,

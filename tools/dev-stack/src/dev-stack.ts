@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { SERVICES, serviceNamed } from '@comply/config';
 import { workspaceRoot } from '@comply/local-infra';
 import { runMigrations } from '@comply/persistence';
+import { LocalAdminToken, localAdminToken } from './local-secrets';
 import { providePostgres, PostgresForStack } from './postgres-infrastructure';
 import { ServiceProcess, spawnService, waitUntilReady } from './service-process';
 import { provideServiceBus, ServiceBusForStack } from './servicebus-infrastructure';
@@ -22,6 +23,8 @@ export interface RunningStack {
   postgres: PostgresForStack;
   serviceBus: ServiceBusForStack;
   services: ServiceProcess[];
+  /** Bearer token of core-store's admin API. */
+  adminToken: LocalAdminToken;
   /** Stops the services (gracefully), then what the stack started. Idempotent. */
   stop(): Promise<void>;
 }
@@ -94,19 +97,22 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
       options.log(`migrated ${service.database}: ${result.applied.length ? result.applied.join(', ') : 'up to date'}`);
     }
 
+    const adminToken = localAdminToken(options.env, dataDir);
+    // Local defaults under the data dir, unless the environment says otherwise.
+    const localEnv = { LOCAL_KEK_FILE: join(dataDir, 'keys', 'kek.json'), ...options.env, ADMIN_TOKEN: adminToken.token };
     SERVICES.forEach((service, index) => {
       services.push(
         spawnService({
           service: serviceNamed(service.name),
           root,
           port: options.servicePortBase + index,
-          env: serviceEnv(options.env, postgres.adminUrl, service.database, service.name, serviceBus.connectionString),
+          env: serviceEnv(localEnv, postgres.adminUrl, service.database, service.name, serviceBus.connectionString),
           logDir: join(dataDir, 'logs'),
         }),
       );
     });
     await Promise.all(services.map((s) => waitUntilReady(s, options.readyTimeoutMs ?? 60_000)));
-    return { postgres, serviceBus, services, stop };
+    return { postgres, serviceBus, services, adminToken, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -25,6 +25,10 @@ async function main(): Promise<void> {
   if (stack.serviceBus.printableConnectionString) {
     say(`  SERVICEBUS_CONNECTION_STRING=${stack.serviceBus.printableConnectionString}`);
   }
+  if (stack.adminToken.file) {
+    say(`core-store admin API token (kept in ${stack.adminToken.file}; set ADMIN_TOKEN to choose your own):`);
+    say(`  ADMIN_TOKEN=${stack.adminToken.token}`);
+  }
   say('All services ready. Ctrl-C stops everything.');
 
   let stopping = false;
