@@ -1,3 +1,3 @@
 export { startEmbeddedPostgres, type EmbeddedPostgresOptions, type RunningPostgres } from './embedded-postgres-server';
-export { freePort, isPortOpen } from './port-probe';
+export { freePort, freePortRange, isPortOpen } from './port-probe';
 export { workspaceRoot } from './workspace-root';
