@@ -20,11 +20,10 @@ describe('core-store end to end', () => {
   });
 
   it('stores bus events per tenant and serves them back over HTTP, isolated, decrypted and cached', async () => {
-    const admin = (method: string, path: string, body?: unknown) => app.request(method, path, { token: app.adminToken, body });
     const keys: Record<string, string> = {};
     for (const id of ['acme', 'globex']) {
-      expect((await admin('POST', '/admin/tenants', { id, name: id.toUpperCase() })).status).toBe(201);
-      const created = await admin('POST', `/admin/tenants/${id}/api-keys`, { name: 'e2e', scopes: ['read', 'admin'] });
+      expect((await app.admin('POST', '/admin/tenants', { id, name: id.toUpperCase() })).status).toBe(201);
+      const created = await app.admin('POST', `/admin/tenants/${id}/api-keys`, { name: 'e2e', scopes: ['read', 'admin'] });
       keys[id] = created.body.key;
     }
 

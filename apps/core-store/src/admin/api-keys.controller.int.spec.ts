@@ -2,18 +2,14 @@ import { apiKeyResponse, createdApiKeyResponse } from '@comply/contracts';
 import { randomUUID } from 'node:crypto';
 import { hashSecret, parseApiKey } from '../auth/api-key';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
-import { CoreStoreTestApp, HttpResult, startCoreStoreTestApp } from '../testing/core-store-test-app';
+import { CoreStoreTestApp, startCoreStoreTestApp } from '../testing/core-store-test-app';
 
 describe('admin API: API keys', () => {
   let app: CoreStoreTestApp;
   let authenticator: ApiKeyAuthenticator;
 
-  /** audit.event.v1 rows the request wrote: their correlation id is its request id. */
-  const auditOf = async (response: HttpResult) =>
-    (await app.outbox('audit.event.v1')).filter((row) => row.correlation_id === response.headers.get('x-request-id'));
-  const admin = (method: string, path: string, body?: unknown) => app.request(method, path, { token: app.adminToken, body });
   const createKey = async (tenantId: string, body: unknown = { name: 'ci', scopes: ['read'] }) => {
-    const response = await admin('POST', `/admin/tenants/${tenantId}/api-keys`, body);
+    const response = await app.admin('POST', `/admin/tenants/${tenantId}/api-keys`, body);
     expect(response.status).toBe(201);
     return response;
   };
@@ -44,7 +40,7 @@ describe('admin API: API keys', () => {
     expect(rows[0]).toMatchObject({ tenant_id: 'keyed', prefix: parsed!.prefix, secret_hash: hashSecret(parsed!.secret) });
     expect(rows[0].row).not.toContain(parsed!.secret);
 
-    const audit = await auditOf(response);
+    const audit = await app.auditOf(response);
     expect(audit).toHaveLength(1);
     expect(audit[0].body).toMatchObject({
       action: 'api_key.create',
@@ -63,7 +59,7 @@ describe('admin API: API keys', () => {
     await app.createTenant('listing');
     await createKey('listing', { name: 'first', scopes: ['read'] });
     const { body: created } = await createKey('listing', { name: 'second', scopes: ['admin'] });
-    const response = await admin('GET', '/admin/tenants/listing/api-keys');
+    const response = await app.admin('GET', '/admin/tenants/listing/api-keys');
     expect(response.status).toBe(200);
     // The test app's own key of the tenant, then the two created here; none of another tenant's.
     expect(response.body.items.map((item: { name: string }) => item.name)).toEqual(['test', 'first', 'second']);
@@ -83,28 +79,28 @@ describe('admin API: API keys', () => {
     [{ name: 'x', scopes: ['read'], key: 'csk_chosen' }, 'key'],
   ])('answers 400 to %j naming %s', async (body, field) => {
     const [{ count: before }] = await app.sql<{ count: string }>(`select count(*) from api_keys where tenant_id = 'keyed'`);
-    const response = await admin('POST', '/admin/tenants/keyed/api-keys', body);
+    const response = await app.admin('POST', '/admin/tenants/keyed/api-keys', body);
     expect(response.status).toBe(400);
     expect(response.body.message).toMatch(/^Invalid API key: /);
     expect(String(response.body.message).replace(/^[^:]*: /, '').split(', ')).toContain(field);
     expect(await app.sql(`select count(*) from api_keys where tenant_id = 'keyed'`)).toEqual([{ count: before }]);
-    expect(await auditOf(response)).toEqual([]);
+    expect(await app.auditOf(response)).toEqual([]);
   });
 
   it('revokes a key at once, although this process remembered it', async () => {
     const { body: created } = await createKey('keyed');
     expect(await authenticator.authenticate(`Bearer ${created.key}`)).toMatchObject({ ok: true });
 
-    const response = await admin('DELETE', `/admin/tenants/keyed/api-keys/${created.id}`);
+    const response = await app.admin('DELETE', `/admin/tenants/keyed/api-keys/${created.id}`);
     expect(response.status).toBe(204);
     expect(response.body).toBeUndefined();
     expect(await authenticator.authenticate(`Bearer ${created.key}`)).toEqual({ ok: false, status: 401, reason: 'Invalid API key' });
     const [row] = await app.sql<{ revoked_at: Date | null }>('select revoked_at from api_keys where id = $1', [created.id]);
     expect(row.revoked_at).toBeInstanceOf(Date);
-    const listed = (await admin('GET', '/admin/tenants/keyed/api-keys')).body.items.find((item: { id: string }) => item.id === created.id);
+    const listed = (await app.admin('GET', '/admin/tenants/keyed/api-keys')).body.items.find((item: { id: string }) => item.id === created.id);
     expect(listed.revokedAt).toBe(row.revoked_at!.toISOString());
 
-    const audit = await auditOf(response);
+    const audit = await app.auditOf(response);
     expect(audit).toHaveLength(1);
     expect(audit[0].body).toMatchObject({
       action: 'api_key.revoke',
@@ -114,20 +110,20 @@ describe('admin API: API keys', () => {
     });
 
     // Revoking again changes nothing but is recorded as the operator's action.
-    const again = await admin('DELETE', `/admin/tenants/keyed/api-keys/${created.id}`);
+    const again = await app.admin('DELETE', `/admin/tenants/keyed/api-keys/${created.id}`);
     expect(again.status).toBe(204);
     expect(await app.sql('select revoked_at from api_keys where id = $1', [created.id])).toEqual([row]);
-    expect((await auditOf(again)).map((event) => event.body.details.alreadyRevoked)).toEqual([true]);
+    expect((await app.auditOf(again)).map((event) => event.body.details.alreadyRevoked)).toEqual([true]);
   });
 
   it("answers 404 for another tenant's key, leaving it working", async () => {
     const { body: created } = await createKey('neighbour');
-    const response = await admin('DELETE', `/admin/tenants/keyed/api-keys/${created.id}`);
+    const response = await app.admin('DELETE', `/admin/tenants/keyed/api-keys/${created.id}`);
     expect(response.status).toBe(404);
     expect(response.body.message).toBe(`Tenant "keyed" has no API key ${created.id}`);
     expect(await app.sql('select revoked_at from api_keys where id = $1', [created.id])).toEqual([{ revoked_at: null }]);
     expect(await authenticator.authenticate(`Bearer ${created.key}`)).toMatchObject({ ok: true, tenantId: 'neighbour' });
-    expect(await auditOf(response)).toEqual([]);
+    expect(await app.auditOf(response)).toEqual([]);
   });
 
   it.each([
@@ -135,23 +131,23 @@ describe('admin API: API keys', () => {
     ['a key id that is no UUID', () => '/admin/tenants/keyed/api-keys/not-a-uuid'],
     ['an unknown tenant', () => `/admin/tenants/nobody/api-keys/${randomUUID()}`],
   ])('answers 404 when revoking %s', async (_what, path) => {
-    const response = await admin('DELETE', path());
+    const response = await app.admin('DELETE', path());
     expect(response.status).toBe(404);
-    expect(await auditOf(response)).toEqual([]);
+    expect(await app.auditOf(response)).toEqual([]);
   });
 
   it('answers 404 for the keys of an unknown tenant and 409 for a new key of an erased one', async () => {
-    expect((await admin('GET', '/admin/tenants/nobody/api-keys')).status).toBe(404);
-    const unknown = await admin('POST', '/admin/tenants/nobody/api-keys', { name: 'x', scopes: ['read'] });
+    expect((await app.admin('GET', '/admin/tenants/nobody/api-keys')).status).toBe(404);
+    const unknown = await app.admin('POST', '/admin/tenants/nobody/api-keys', { name: 'x', scopes: ['read'] });
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toBe('Tenant "nobody" does not exist');
 
     await app.createTenant('erased-keys');
     await app.sql(`update tenants set status = 'erased' where id = 'erased-keys'`);
-    const erased = await admin('POST', '/admin/tenants/erased-keys/api-keys', { name: 'x', scopes: ['read'] });
+    const erased = await app.admin('POST', '/admin/tenants/erased-keys/api-keys', { name: 'x', scopes: ['read'] });
     expect(erased.status).toBe(409);
     expect(await app.sql(`select count(*)::int as keys from api_keys where tenant_id = 'erased-keys'`)).toEqual([{ keys: 1 }]);
-    expect(await auditOf(unknown)).toEqual([]);
-    expect(await auditOf(erased)).toEqual([]);
+    expect(await app.auditOf(unknown)).toEqual([]);
+    expect(await app.auditOf(erased)).toEqual([]);
   });
 });

@@ -3,17 +3,12 @@ import { DecryptionError, FieldEncryptor } from '@comply/crypto';
 import { until } from '@comply/testing';
 import { Client } from 'pg';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
-import { CoreStoreTestApp, HttpResult, startCoreStoreTestApp } from '../testing/core-store-test-app';
+import { CoreStoreTestApp, startCoreStoreTestApp } from '../testing/core-store-test-app';
 
 describe('admin API: tenant erasure', () => {
   let app: CoreStoreTestApp;
   let authenticator: ApiKeyAuthenticator;
   let encryptor: FieldEncryptor;
-
-  /** audit.event.v1 rows the request wrote: their correlation id is its request id. */
-  const auditOf = async (response: HttpResult) =>
-    (await app.outbox('audit.event.v1')).filter((row) => row.correlation_id === response.headers.get('x-request-id'));
-  const admin = (method: string, path: string, body?: unknown) => app.request(method, path, { token: app.adminToken, body });
 
   beforeAll(async () => {
     app = await startCoreStoreTestApp({ messaging: false });
@@ -36,7 +31,7 @@ describe('admin API: tenant erasure', () => {
     expect(await authenticator.authenticate(`Bearer ${readOnlyKey}`)).toMatchObject({ ok: true });
     expect(await app.sql(`select count(*)::int as keys from tenant_data_keys where tenant_id = 'doomed'`)).toEqual([{ keys: 2 }]);
 
-    const response = await admin('POST', '/admin/tenants/doomed/erase');
+    const response = await app.admin('POST', '/admin/tenants/doomed/erase');
     expect(response.status).toBe(200);
     expect(tenantErasureResponse.parse(response.body)).toEqual({ tenantId: 'doomed', status: 'erased', destroyedKeys: 2 });
 
@@ -54,7 +49,7 @@ describe('admin API: tenant erasure', () => {
     expect(await authenticator.authenticate(`Bearer ${bystander.key}`)).toMatchObject({ ok: true, tenantId: 'bystander' });
     expect((await app.request('GET', '/admin/tenants/doomed', { token: app.adminToken })).body.status).toBe('erased');
 
-    const audit = await auditOf(response);
+    const audit = await app.auditOf(response);
     expect(audit).toHaveLength(1);
     expect(audit[0].tenant_id).toBe('doomed');
     expect(audit[0].body).toMatchObject({
@@ -65,27 +60,27 @@ describe('admin API: tenant erasure', () => {
       details: { previousStatus: 'active', destroyedKeys: 2, revokedApiKeys: 2 },
     });
 
-    const again = await admin('POST', '/admin/tenants/doomed/erase');
+    const again = await app.admin('POST', '/admin/tenants/doomed/erase');
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ tenantId: 'doomed', status: 'erased', destroyedKeys: 0 });
-    expect((await auditOf(again)).map((event) => event.body.details)).toEqual([{ previousStatus: 'erased', destroyedKeys: 0, revokedApiKeys: 0 }]);
+    expect((await app.auditOf(again)).map((event) => event.body.details)).toEqual([{ previousStatus: 'erased', destroyedKeys: 0, revokedApiKeys: 0 }]);
   });
 
   it('erases a suspended tenant too, and nothing about an erased tenant changes afterwards', async () => {
     await app.createTenant('suspended-then-erased');
     await app.sql(`update tenants set status = 'suspended' where id = 'suspended-then-erased'`);
-    const response = await admin('POST', '/admin/tenants/suspended-then-erased/erase');
+    const response = await app.admin('POST', '/admin/tenants/suspended-then-erased/erase');
     expect(response.status).toBe(200);
     expect(response.body.destroyedKeys).toBe(0);
-    expect((await auditOf(response))[0].body.details.previousStatus).toBe('suspended');
+    expect((await app.auditOf(response))[0].body.details.previousStatus).toBe('suspended');
 
     const attempts = [
-      await admin('PATCH', '/admin/tenants/suspended-then-erased', { status: 'active' }),
-      await admin('PATCH', '/admin/tenants/suspended-then-erased/config', { retentionDays: 10 }),
-      await admin('POST', '/admin/tenants/suspended-then-erased/api-keys', { name: 'revival', scopes: ['read'] }),
+      await app.admin('PATCH', '/admin/tenants/suspended-then-erased', { status: 'active' }),
+      await app.admin('PATCH', '/admin/tenants/suspended-then-erased/config', { retentionDays: 10 }),
+      await app.admin('POST', '/admin/tenants/suspended-then-erased/api-keys', { name: 'revival', scopes: ['read'] }),
     ];
     expect(attempts.map((attempt) => attempt.status)).toEqual([409, 409, 409]);
-    for (const attempt of attempts) expect(await auditOf(attempt)).toEqual([]);
+    for (const attempt of attempts) expect(await app.auditOf(attempt)).toEqual([]);
     expect(await app.sql(`select status from tenants where id = 'suspended-then-erased'`)).toEqual([{ status: 'erased' }]);
   });
 
@@ -99,7 +94,7 @@ describe('admin API: tenant erasure', () => {
     try {
       await writer.query('begin');
       await writer.query(`select 1 from tenants where id = 'racing' for update`);
-      const erasure = admin('POST', '/admin/tenants/racing/erase');
+      const erasure = app.admin('POST', '/admin/tenants/racing/erase');
       const waiting = () => app.sql(`select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%for update%'`);
       expect(await until(waiting, (rows) => rows.length > 0, { intervalMs: 20 })).not.toEqual([]);
       expect(await app.sql(`select key_id from tenant_data_keys where tenant_id = 'racing'`)).toEqual([]);
@@ -115,9 +110,9 @@ describe('admin API: tenant erasure', () => {
   });
 
   it('answers 404 for an unknown tenant', async () => {
-    const response = await admin('POST', '/admin/tenants/nobody/erase');
+    const response = await app.admin('POST', '/admin/tenants/nobody/erase');
     expect(response.status).toBe(404);
     expect(response.body.message).toBe('Tenant "nobody" does not exist');
-    expect(await auditOf(response)).toEqual([]);
+    expect(await app.auditOf(response)).toEqual([]);
   });
 });

@@ -9,11 +9,6 @@ describe('admin API: tenants', () => {
   /** An all-scope API key of the tenant "existing". */
   let tenantKey: string;
 
-  /** audit.event.v1 rows the request wrote: their correlation id is its request id. */
-  const auditOf = async (response: HttpResult) =>
-    (await app.outbox('audit.event.v1')).filter((row) => row.correlation_id === response.headers.get('x-request-id'));
-  const admin = (method: string, path: string, body?: unknown) => app.request(method, path, { token: app.adminToken, body });
-
   beforeAll(async () => {
     app = await startCoreStoreTestApp({ messaging: false, env: { DEFAULT_RETENTION_DAYS: '90' } });
     authenticator = app.service.app.get(ApiKeyAuthenticator);
@@ -66,7 +61,7 @@ describe('admin API: tenants', () => {
 
   describe('POST /admin/tenants', () => {
     it('creates the tenant with its config (retention from DEFAULT_RETENTION_DAYS) and one audit event', async () => {
-      const response = await admin('POST', '/admin/tenants', { id: 'created-1', name: 'Created One' });
+      const response = await app.admin('POST', '/admin/tenants', { id: 'created-1', name: 'Created One' });
       expect(response.status).toBe(201);
       expect(tenantResponse.parse(response.body)).toEqual({
         id: 'created-1',
@@ -79,7 +74,7 @@ describe('admin API: tenants', () => {
       expect(response.body.createdAt).toBe(row.created_at.toISOString());
       expect(await app.sql(`select retention_days, version from tenant_configs where tenant_id = 'created-1'`)).toEqual([{ retention_days: 90, version: 1 }]);
 
-      const audit = await auditOf(response);
+      const audit = await app.auditOf(response);
       expect(audit).toHaveLength(1);
       expect(audit[0].tenant_id).toBe('created-1');
       expect(audit[0].body).toMatchObject({
@@ -94,7 +89,7 @@ describe('admin API: tenants', () => {
     });
 
     it('takes plan and retentionDays from the body', async () => {
-      const response = await admin('POST', '/admin/tenants', { id: 'created-2', name: 'Two', plan: 'pro', retentionDays: 30 });
+      const response = await app.admin('POST', '/admin/tenants', { id: 'created-2', name: 'Two', plan: 'pro', retentionDays: 30 });
       expect(response.status).toBe(201);
       expect(response.body.plan).toBe('pro');
       expect(await app.sql(`select retention_days from tenant_configs where tenant_id = 'created-2'`)).toEqual([{ retention_days: 30 }]);
@@ -102,12 +97,12 @@ describe('admin API: tenants', () => {
 
     it('answers 409 for an existing id, changing nothing and auditing nothing', async () => {
       await app.createTenant('taken');
-      const response = await admin('POST', '/admin/tenants', { id: 'taken', name: 'Impostor', retentionDays: 7 });
+      const response = await app.admin('POST', '/admin/tenants', { id: 'taken', name: 'Impostor', retentionDays: 7 });
       expect(response.status).toBe(409);
       expect(response.body.message).toBe('Tenant "taken" already exists');
       expect(await app.sql(`select name from tenants where id = 'taken'`)).toEqual([{ name: 'taken' }]);
       expect(await app.sql(`select retention_days from tenant_configs where tenant_id = 'taken'`)).toEqual([{ retention_days: 365 }]);
-      expect(await auditOf(response)).toEqual([]);
+      expect(await app.auditOf(response)).toEqual([]);
     });
 
     it.each([
@@ -117,11 +112,11 @@ describe('admin API: tenants', () => {
       [{ id: 'x', name: 'X', owner: 'me' }, ['owner']],
       [undefined, ['(body)']],
     ])('answers 400 naming the invalid fields of %j', async (body, fields) => {
-      const response = await admin('POST', '/admin/tenants', body);
+      const response = await app.admin('POST', '/admin/tenants', body);
       expect(response.status).toBe(400);
       expect(response.body.message).toMatch(/^Invalid tenant: /);
       expect(namedFields(response)).toEqual(expect.arrayContaining(fields));
-      expect(await auditOf(response)).toEqual([]);
+      expect(await app.auditOf(response)).toEqual([]);
       expect(await app.sql(`select id from tenants where id in ('has spaces', 'no-name', 'x')`)).toEqual([]);
     });
   });
@@ -130,13 +125,13 @@ describe('admin API: tenants', () => {
     it('returns the tenant, whatever its status', async () => {
       await app.createTenant('readable');
       await app.sql(`update tenants set status = 'suspended', plan = 'pro' where id = 'readable'`);
-      const response = await admin('GET', '/admin/tenants/readable');
+      const response = await app.admin('GET', '/admin/tenants/readable');
       expect(response.status).toBe(200);
       expect(tenantResponse.parse(response.body)).toMatchObject({ id: 'readable', name: 'readable', plan: 'pro', status: 'suspended' });
     });
 
     it.each(['nobody', 'not%20an%20id'])('answers 404 for %s', async (id) => {
-      const response = await admin('GET', `/admin/tenants/${id}`);
+      const response = await app.admin('GET', `/admin/tenants/${id}`);
       expect(response.status).toBe(404);
       expect(response.body.message).toBe(`Tenant "${decodeURIComponent(id)}" does not exist`);
     });
@@ -145,11 +140,11 @@ describe('admin API: tenants', () => {
   describe('PATCH /admin/tenants/:id', () => {
     it('renames and re-plans, auditing what changed', async () => {
       await app.createTenant('renamed');
-      const response = await admin('PATCH', '/admin/tenants/renamed', { name: 'New Name', plan: 'enterprise' });
+      const response = await app.admin('PATCH', '/admin/tenants/renamed', { name: 'New Name', plan: 'enterprise' });
       expect(response.status).toBe(200);
       expect(tenantResponse.parse(response.body)).toMatchObject({ id: 'renamed', name: 'New Name', plan: 'enterprise', status: 'active' });
       expect(await app.sql(`select name, plan from tenants where id = 'renamed'`)).toEqual([{ name: 'New Name', plan: 'enterprise' }]);
-      const audit = await auditOf(response);
+      const audit = await app.auditOf(response);
       expect(audit).toHaveLength(1);
       expect(audit[0].body).toMatchObject({
         action: 'tenant.update',
@@ -163,17 +158,17 @@ describe('admin API: tenants', () => {
       const tenant = await app.createTenant('switched');
       expect(await authenticator.authenticate(`Bearer ${tenant.key}`)).toMatchObject({ ok: true, tenantId: 'switched' });
 
-      const suspended = await admin('PATCH', '/admin/tenants/switched', { status: 'suspended' });
+      const suspended = await app.admin('PATCH', '/admin/tenants/switched', { status: 'suspended' });
       expect(suspended.status).toBe(200);
       expect(suspended.body.status).toBe('suspended');
       expect(await authenticator.authenticate(`Bearer ${tenant.key}`)).toEqual({ ok: false, status: 403, reason: 'Tenant switched is suspended' });
-      expect((await auditOf(suspended)).map((row) => row.body.action)).toEqual(['tenant.suspend']);
+      expect((await app.auditOf(suspended)).map((row) => row.body.action)).toEqual(['tenant.suspend']);
 
-      const reactivated = await admin('PATCH', '/admin/tenants/switched', { status: 'active' });
+      const reactivated = await app.admin('PATCH', '/admin/tenants/switched', { status: 'active' });
       expect(reactivated.status).toBe(200);
       expect(reactivated.body.status).toBe('active');
       expect(await authenticator.authenticate(`Bearer ${tenant.key}`)).toMatchObject({ ok: true, tenantId: 'switched' });
-      const audit = await auditOf(reactivated);
+      const audit = await app.auditOf(reactivated);
       expect(audit).toHaveLength(1);
       expect(audit[0].body).toMatchObject({ action: 'tenant.reactivate', details: { changes: { status: { from: 'suspended', to: 'active' } } } });
     });
@@ -184,25 +179,25 @@ describe('admin API: tenants', () => {
       [{ name: '' }, 'name'],
       [{ id: 'other' }, 'id'],
     ])('answers 400 to %j, naming %s', async (body, field) => {
-      const response = await admin('PATCH', '/admin/tenants/existing', body);
+      const response = await app.admin('PATCH', '/admin/tenants/existing', body);
       expect(response.status).toBe(400);
       expect(response.body.message).toMatch(/^Invalid tenant update: /);
       expect(namedFields(response)).toContain(field);
       expect(await app.sql(`select id, name, status from tenants where id = 'existing'`)).toEqual([{ id: 'existing', name: 'existing', status: 'active' }]);
-      expect(await auditOf(response)).toEqual([]);
+      expect(await app.auditOf(response)).toEqual([]);
     });
 
     it('answers 404 for an unknown tenant and 409 for an erased one', async () => {
-      const unknown = await admin('PATCH', '/admin/tenants/nobody', { name: 'X' });
+      const unknown = await app.admin('PATCH', '/admin/tenants/nobody', { name: 'X' });
       expect(unknown.status).toBe(404);
       await app.createTenant('gone');
       await app.sql(`update tenants set status = 'erased' where id = 'gone'`);
-      const erased = await admin('PATCH', '/admin/tenants/gone', { status: 'active' });
+      const erased = await app.admin('PATCH', '/admin/tenants/gone', { status: 'active' });
       expect(erased.status).toBe(409);
       expect(erased.body.message).toBe('Tenant "gone" is erased and can no longer be changed');
       expect(await app.sql(`select status from tenants where id = 'gone'`)).toEqual([{ status: 'erased' }]);
-      expect(await auditOf(unknown)).toEqual([]);
-      expect(await auditOf(erased)).toEqual([]);
+      expect(await app.auditOf(unknown)).toEqual([]);
+      expect(await app.auditOf(erased)).toEqual([]);
     });
   });
 });

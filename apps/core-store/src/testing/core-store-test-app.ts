@@ -42,6 +42,14 @@ export interface TestTenant {
   keyWith(scopes: ApiKeyScope[]): Promise<string>;
 }
 
+export interface OutboxRow {
+  subject: string;
+  body: any;
+  tenant_id: string | null;
+  correlation_id: string;
+  causation_id: string | null;
+}
+
 /**
  * core-store running in this process against a private copy of the core database, the shared
  * test Redis and (with `messaging`) a private Service Bus emulator: what the service's
@@ -56,12 +64,16 @@ export interface CoreStoreTestApp {
   bus?: RunningEmulator;
   client?: ServiceBusClient;
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<HttpResult<T>>;
+  /** A request to the admin API, with the admin token. */
+  admin<T = any>(method: string, path: string, body?: unknown): Promise<HttpResult<T>>;
   /** SQL as the superuser: fixtures and raw-row assertions (bypasses RLS). */
   sql<T extends object = Record<string, any>>(text: string, values?: unknown[]): Promise<T[]>;
   /** A tenant inserted directly (not through the admin API), with its config and an all-scope API key. */
   createTenant(id: string, options?: { monthlyRecordQuota?: number; retentionDays?: number; allowedDetectors?: string[] }): Promise<TestTenant>;
   /** Outbox rows by subject, as the service wrote them. */
-  outbox(subject?: string): Promise<Array<{ subject: string; body: any; tenant_id: string | null; correlation_id: string; causation_id: string | null }>>;
+  outbox(subject?: string): Promise<OutboxRow[]>;
+  /** audit.event.v1 rows a request wrote: their correlation id is its request id. */
+  auditOf(response: HttpResult): Promise<OutboxRow[]>;
   drain(topic: string, subscription: string, options?: { deadLetter?: boolean; quietMs?: number }): Promise<ServiceBusReceivedMessage[]>;
   close(): Promise<void>;
 }
@@ -119,6 +131,14 @@ export async function startCoreStoreTestApp(options: TestAppOptions = {}): Promi
     return key;
   }
 
+  async function outbox(subject?: string): Promise<OutboxRow[]> {
+    return sql<OutboxRow>(
+      `select subject, body, tenant_id, correlation_id, causation_id from ${getTableName(messagingOutbox)}
+       ${subject ? 'where subject = $1' : ''} order by created_at, id`,
+      subject ? [subject] : [],
+    );
+  }
+
   return {
     service,
     url: service.url,
@@ -127,6 +147,7 @@ export async function startCoreStoreTestApp(options: TestAppOptions = {}): Promi
     bus,
     client,
     request,
+    admin: (method, path, body) => request(method, path, { token: adminToken, body }),
     sql,
     async createTenant(id, tenantOptions = {}) {
       await sql(`insert into tenants (id, name) values ($1, $1)`, [id]);
@@ -136,13 +157,9 @@ export async function startCoreStoreTestApp(options: TestAppOptions = {}): Promi
       );
       return { id, key: await addKey(id, ['ingest', 'read', 'admin']), keyWith: (scopes) => addKey(id, scopes) };
     },
-    async outbox(subject) {
-      const rows = await sql<any>(
-        `select subject, body, tenant_id, correlation_id, causation_id from ${getTableName(messagingOutbox)}
-         ${subject ? 'where subject = $1' : ''} order by created_at, id`,
-        subject ? [subject] : [],
-      );
-      return rows;
+    outbox,
+    async auditOf(response) {
+      return (await outbox('audit.event.v1')).filter((row) => row.correlation_id === response.headers.get('x-request-id'));
     },
     drain(topic, subscription, drainOptions) {
       if (!client) throw new Error('drain needs the test app started with messaging: true');
