@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EventPayload, EventType } from './event-catalog';
-import { tenantId } from './events/shared-fields';
+import { boundedText, tenantId } from './events/shared-fields';
 
 /** Names of the Service Bus application properties the platform sets on every message it can. */
 export const APPLICATION_PROPERTIES = {
@@ -16,7 +16,7 @@ export const APPLICATION_PROPERTIES = {
  */
 export const applicationPropertiesSchema = z.object({
   [APPLICATION_PROPERTIES.tenantId]: tenantId.optional(),
-  [APPLICATION_PROPERTIES.causationId]: z.string().min(1).max(200).optional(),
+  [APPLICATION_PROPERTIES.causationId]: boundedText(200).optional(),
   [APPLICATION_PROPERTIES.traceparent]: z.string().optional(),
 });
 export type ApplicationProperties = z.infer<typeof applicationPropertiesSchema>;

@@ -35,6 +35,9 @@ export {
 } from './event-catalog';
 export { APPLICATION_PROPERTIES, applicationPropertiesSchema, type ApplicationProperties, type EventEnvelope } from './event-envelope';
 export { jsonSchemaOf } from './json-schema';
+export { freeFormObject, freeFormProblem, MAX_FREE_FORM_DEPTH, MAX_FREE_FORM_KEY_LENGTH, type FreeFormLimits } from './fields/free-form-object';
+export { isStorableText, STORABLE_TEXT, STORABLE_TEXT_MESSAGE, storableText } from './fields/storable-text';
+export { EARLIEST_TIMESTAMP, isStorableInstant, LATEST_TIMESTAMP, storableTimestamp } from './fields/storable-timestamp';
 export { mappingResultV1, mappingSubmissionV1, type MappingResultV1, type MappingSubmissionV1 } from './events/mapping-events';
 export {
   RECORD_DELETION_REASONS,

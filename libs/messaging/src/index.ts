@@ -5,12 +5,12 @@
  */
 export { createServiceBusClient, RETRY_OPTIONS, type ServiceBusConnectionSettings } from './connection/servicebus-client';
 export { ExceptionPassthroughFilter } from './consumer/exception-passthrough.filter';
-export { decodeBody, envelopeOf, type IncomingEvent } from './consumer/incoming-event';
+export { decodeBody, type IncomingEvent } from './consumer/incoming-event';
 export { type MessageOutcome } from './consumer/message-outcome';
 export { MessageProcessor, type EventHandler, type MessageProcessorOptions } from './consumer/message-processor';
 export { PermanentError } from './consumer/permanent-error';
 export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './consumer/retry-policy';
-export { ServiceBusContext, type HandlerTransaction } from './consumer/servicebus-context';
+export { ServiceBusContext, type HandlerTransaction, type Rejection } from './consumer/servicebus-context';
 export { ServiceBusTransport, type EventPatternExtras, type ServiceBusTransportOptions } from './consumer/servicebus-transport';
 export { SettlementQueue } from './consumer/settlement-queue';
 export {

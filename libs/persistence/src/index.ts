@@ -20,3 +20,13 @@ export {
   type MigrationStatus,
 } from './migrations/migration-status';
 export { enterTenant, TENANT_SETTING, withTenant, type TenantTransaction } from './tenant-context';
+export {
+  classifyError,
+  classOfSqlState,
+  databaseErrorOf,
+  describeDatabaseError,
+  isConnectionError,
+  type DatabaseErrorInfo,
+  type ErrorClass,
+} from './errors/database-error';
+export { describeError, serializeError } from './errors/error-description';

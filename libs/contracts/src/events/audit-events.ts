@@ -30,7 +30,7 @@ export const auditEventV1 = z
     tenantId: tenantId.optional().describe('Tenant the action concerns; absent for platform-wide actions.'),
     correlationId: boundedText(200).describe('Correlation id of the request or message that caused the action.'),
     occurredAt: timestamp.describe('When the action happened: ISO 8601 with offset.'),
-    details: freeFormObject.optional().describe('Free-form context of the action. Never secrets or sensitive record content.'),
+    details: freeFormObject({ maxBytes: 16_384, description: 'Free-form context of the action. Never secrets or sensitive record content.' }).optional(),
   })
   .describe('audit.event.v1: an action for the audit trail. Topic audit-events, consumed by audit-writer.');
 export type AuditEventV1 = z.infer<typeof auditEventV1>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { boundedText, tenantId, timestamp } from './shared-fields';
+import { boundedText, nonNegativeInt32, tenantId, timestamp } from './shared-fields';
 
 /** Stripe ids keep their prefix, so an id of the wrong kind (an invoice id where a customer id belongs) fails validation. */
 function stripeId(prefix: string, kind: string) {
@@ -73,7 +73,7 @@ export const billingInvoicePaymentFailedV1 = z
     stripeSubscriptionId: invoiceSubscriptionId,
     amountDue: amountMinor.describe('Amount still due, in minor units of currency.'),
     currency,
-    attemptCount: z.int().min(1).describe('Payment attempts made so far.'),
+    attemptCount: nonNegativeInt32().min(1).describe('Payment attempts made so far.'),
     nextPaymentAttemptAt: timestamp.optional().describe('When Stripe retries: ISO 8601 with offset; absent when it will not retry.'),
     failureReason: boundedText(500).optional().describe('Reason Stripe gave for the failure, e.g. "card_declined".'),
     occurredAt,
@@ -87,7 +87,7 @@ export const billingQuotaChangedV1 = z
     plan,
     quota: z
       .strictObject({
-        monthlyRecords: z.int().nonnegative().describe('Mapping records the tenant may store per calendar month.'),
+        monthlyRecords: nonNegativeInt32().describe('Mapping records the tenant may store per calendar month.'),
       })
       .describe("The tenant's quota from now on."),
     occurredAt: timestamp.describe('When the quota changed: ISO 8601 with offset.'),

@@ -5,9 +5,10 @@ import { boundedText, detector, freeFormObject, requestId, taxonomyLabel, taxono
 const mappingResultFields = {
   requestId,
   detector,
-  sourceData: freeFormObject.describe(
-    'Raw detector output as the detector emitted it. Sensitive: stored encrypted, never republished on any other topic.',
-  ),
+  sourceData: freeFormObject({
+    maxBytes: 65_536,
+    description: 'Raw detector output as the detector emitted it. Sensitive: stored encrypted, never republished on any other topic.',
+  }),
   taxonomy: taxonomyLabels.describe('Taxonomy labels the finding maps to, each at most once.'),
   scores: z
     .record(taxonomyLabel, unitInterval)
@@ -16,8 +17,11 @@ const mappingResultFields = {
   modelVersion: boundedText(100).describe('Version of the mapping model that produced the result, e.g. "mapper-2025.06.1".'),
   latencyMs: z.number().nonnegative().describe('Time the mapping took, in milliseconds.'),
   occurredAt: timestamp.describe('When the mapping was produced: ISO 8601 with offset, e.g. "2025-06-01T12:00:00.000Z".'),
-  metadata: freeFormObject.optional().describe('Free-form producer metadata, stored as given.'),
-  provenance: freeFormObject.optional().describe('Free-form lineage of the result (source system, pipeline, raw reference), stored as given.'),
+  metadata: freeFormObject({ maxBytes: 16_384, description: 'Free-form producer metadata, stored as given.' }).optional(),
+  provenance: freeFormObject({
+    maxBytes: 16_384,
+    description: 'Free-form lineage of the result (source system, pipeline, raw reference), stored as given.',
+  }).optional(),
 };
 
 /** The cross-field rule JSON Schema cannot state: scores and taxonomy name the same labels. */

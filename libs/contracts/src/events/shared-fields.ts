@@ -1,13 +1,22 @@
 import { z } from 'zod';
+import { storableText } from '../fields/storable-text';
+import { storableTimestamp } from '../fields/storable-timestamp';
+
+export { freeFormObject } from '../fields/free-form-object';
 
 /**
  * Field schemas several events share, so that a tenant id, a timestamp or a taxonomy label means
  * the same thing on every topic. Each use adds its own `.describe()` where the meaning differs.
  */
 
-/** Text that must say something, bounded so that one message cannot carry an unbounded string. */
+/** Text that must say something, bounded so that one message cannot carry an unbounded string, and storable. */
 export function boundedText(maxLength: number) {
-  return z.string().min(1).max(maxLength);
+  return storableText().min(1).max(maxLength);
+}
+
+/** A count or limit kept in a PostgreSQL `integer` column: 0 to 2^31 - 1. */
+export function nonNegativeInt32() {
+  return z.int().min(0).max(2_147_483_647);
 }
 
 // The pattern alone rules out the empty string; a separate min(1) would report it twice.
@@ -21,8 +30,8 @@ export const requestId = boundedText(200).describe(
   "The producer's idempotency key for the mapping request: a resend with the same tenantId and requestId is the same event.",
 );
 
-/** ISO 8601 with an explicit offset, so that no consumer has to guess a time zone. */
-export const timestamp = z.iso.datetime({ offset: true });
+/** ISO 8601 with an explicit offset, so that no consumer has to guess a time zone; years 0001 to 9999. */
+export const timestamp = storableTimestamp();
 
 /** A probability-like number: scores and confidence. */
 export const unitInterval = z.number().min(0).max(1);
@@ -52,6 +61,3 @@ export const detector = z
     version: boundedText(100).describe('Detector version, e.g. "2.2.355".'),
   })
   .describe('The detector whose output was mapped.');
-
-/** Free-form JSON object: only for fields whose content the platform stores or shows but never interprets. */
-export const freeFormObject = z.record(z.string(), z.unknown());

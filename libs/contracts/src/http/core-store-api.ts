@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { boundedText, detector, freeFormObject, requestId, taxonomyLabel, taxonomyLabels, tenantId, timestamp, unitInterval } from '../events/shared-fields';
+import { mappingSubmissionV1 } from '../events/mapping-events';
+import { boundedText, detector, nonNegativeInt32, requestId, taxonomyLabel, taxonomyLabels, tenantId, timestamp, unitInterval } from '../events/shared-fields';
+import { storableText } from '../fields/storable-text';
+
+export { errorResponse, type ErrorResponse } from './error-response';
 
 /**
  * Bodies, query strings and responses of core-store's HTTP API. The service validates with these
@@ -63,9 +67,9 @@ export const storedRecord = z
   .strictObject({
     ...recordFields,
     correlationId: z.string().describe('Correlation id of the request or message that stored the record.'),
-    sourceData: freeFormObject.describe('The detector output, decrypted for this response.'),
-    metadata: freeFormObject.nullable(),
-    provenance: freeFormObject.nullable(),
+    sourceData: mappingSubmissionV1.shape.sourceData.describe('The detector output, decrypted for this response.'),
+    metadata: mappingSubmissionV1.shape.metadata.unwrap().nullable(),
+    provenance: mappingSubmissionV1.shape.provenance.unwrap().nullable(),
   })
   .describe('A stored mapping result, sensitive fields decrypted.');
 export type StoredRecord = z.infer<typeof storedRecord>;
@@ -87,7 +91,7 @@ export const recordListQuery = z
     from: timestamp.optional().describe('Only records stored at or after this time.'),
     to: timestamp.optional().describe('Only records stored before this time.'),
     limit: queryNumber(z.number().int().min(1).max(500)).default(50).describe('Page size, 1 to 500.'),
-    cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page.'),
+    cursor: storableText().max(200).optional().describe('`nextCursor` of the previous page.'),
   })
   .describe('Filters of GET /v1/records; newest first, ties broken by id, so pages never skip or repeat a record.');
 export type RecordListQuery = z.infer<typeof recordListQuery>;
@@ -132,7 +136,7 @@ export const tenantConfigUpdate = z
     retentionDays: retentionDays.optional(),
     allowedDetectors: z.array(boundedText(100)).max(200).nullable().optional().describe('Detector names accepted; null: all.'),
     defaultModelVersion: boundedText(100).nullable().optional(),
-    monthlyRecordQuota: z.int().nonnegative().nullable().optional().describe('Overrides the quota from billing until its next change; null: no limit.'),
+    monthlyRecordQuota: nonNegativeInt32().nullable().optional().describe('Overrides the quota from billing until its next change; null: no limit.'),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'Nothing to change' });
 export type TenantConfigUpdate = z.infer<typeof tenantConfigUpdate>;
@@ -182,17 +186,6 @@ export const tenantErasureResponse = z.strictObject({
 });
 export type TenantErasureResponse = z.infer<typeof tenantErasureResponse>;
 
-export const errorResponse = z.strictObject({
-  statusCode: z.int(),
-  error: z.string(),
-  message: z.string(),
-  code: z.string().optional().describe('Machine-readable code of errors raised before routing, e.g. FST_ERR_CTP_BODY_TOO_LARGE.'),
-  issues: z
-    .array(z.strictObject({ path: z.string(), message: z.string() }))
-    .optional()
-    .describe('Each invalid field: its path (`[3].detector.name` in a batch) and what is wrong.'),
-});
-export type ErrorResponse = z.infer<typeof errorResponse>;
 
 const labelPath = z
   .string()

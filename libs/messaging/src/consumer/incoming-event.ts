@@ -1,27 +1,9 @@
-import type { ServiceBusReceivedMessage } from '@azure/service-bus';
-import { APPLICATION_PROPERTIES, EventEnvelope, EventType } from '@comply/contracts';
+import type { EventEnvelope, EventType } from '@comply/contracts';
 
 /** A received message whose body passed its contract, with the envelope around it. */
 export interface IncomingEvent<T extends EventType = EventType> extends EventEnvelope<T> {
   /** Earlier failed deliveries of this message (0 on the first). */
   deliveryCount: number;
-}
-
-function stringProperty(message: ServiceBusReceivedMessage, name: string): string | undefined {
-  const value = message.applicationProperties?.[name];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-export function envelopeOf(message: ServiceBusReceivedMessage): Omit<IncomingEvent, 'type' | 'payload'> {
-  const messageId = String(message.messageId ?? '');
-  return {
-    messageId,
-    correlationId: message.correlationId ? String(message.correlationId) : messageId,
-    causationId: stringProperty(message, APPLICATION_PROPERTIES.causationId),
-    tenantId: stringProperty(message, APPLICATION_PROPERTIES.tenantId),
-    traceparent: stringProperty(message, APPLICATION_PROPERTIES.traceparent),
-    deliveryCount: message.deliveryCount ?? 0,
-  };
 }
 
 /**
@@ -34,7 +16,9 @@ export function decodeBody(body: unknown): { ok: true; value: unknown } | { ok: 
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch (error) {
-      return { ok: false, error: `body is not JSON: ${(error as Error).message}` };
+      // V8's message quotes the start of the text, which is the producer's content: keep only where it broke.
+      const position = /at position (\d+)/.exec((error as Error).message)?.[1];
+      return { ok: false, error: `body is not JSON${position ? ` (at position ${position})` : ''}` };
     }
   }
   return { ok: true, value: body };

@@ -1,10 +1,11 @@
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
-import { EventType, isEventType, parseEvent } from '@comply/contracts';
 import { runWithRequestContext, type Logger } from '@comply/observability';
-import { enterTenant, type DatabaseClient } from '@comply/persistence';
+import { classifyError, describeError, enterTenant, type DatabaseClient } from '@comply/persistence';
+import { and, eq, inArray } from 'drizzle-orm';
 import { messagingInbox } from '../messaging-tables';
-import { decodeBody, envelopeOf, IncomingEvent } from './incoming-event';
+import { IncomingEvent } from './incoming-event';
 import { deadLetter, MessageOutcome } from './message-outcome';
+import { validateMessage } from './message-validation';
 import { PermanentError } from './permanent-error';
 import { RetryPolicy, retryDelayMs } from './retry-policy';
 import { HandlerTransaction, ServiceBusContext } from './servicebus-context';
@@ -26,103 +27,110 @@ export interface MessageProcessorOptions {
   logger: Logger;
 }
 
-type Validated = { ok: true; event: IncomingEvent; handler: EventHandler } | { ok: false; outcome: MessageOutcome };
+interface Accepted {
+  index: number;
+  event: IncomingEvent;
+  handler: EventHandler;
+}
 
 /**
- * Turns a delivered message into an outcome: contract check, then the handler in one transaction
- * with the inbox insert, then the failure policy. Never throws; the transport settles the outcome.
+ * Turns delivered messages into outcomes: validation first (each message's own dead-letter
+ * reason), then the handler in one transaction with the inbox insert, then the failure policy
+ * (libs/persistence's error classes): a business rule's PermanentError and data the database
+ * refuses are dead-lettered at once, a transient failure is retried, anything else is retried
+ * until the attempts run out. Never throws; the transport settles the outcomes.
  */
 export class MessageProcessor {
   constructor(private readonly options: MessageProcessorOptions) {}
 
   async processOne(message: ServiceBusReceivedMessage): Promise<MessageOutcome> {
-    const validated = this.validate(message);
+    const validated = validateMessage(message, this.options);
     if (!validated.ok) return validated.outcome;
-    const { event, handler } = validated;
+    return this.handleOne(validated.event, validated.handler);
+  }
+
+  /**
+   * The valid messages of a batch are handled in one transaction per handler. A transient failure
+   * retries them all; any other failure cannot be pinned on one message, so each is then handled
+   * on its own and only the culprit fails.
+   */
+  async processBatch(messages: ServiceBusReceivedMessage[]): Promise<MessageOutcome[]> {
+    const outcomes: MessageOutcome[] = new Array(messages.length);
+    const byHandler = new Map<EventHandler, Accepted[]>();
+    for (const [index, message] of messages.entries()) {
+      const validated = validateMessage(message, this.options);
+      if (!validated.ok) {
+        outcomes[index] = validated.outcome;
+      } else if (!validated.handler.batch) {
+        // Single-message handlers sharing the subscription still get one message per transaction.
+        outcomes[index] = await this.handleOne(validated.event, validated.handler);
+      } else {
+        const group = byHandler.get(validated.handler) ?? [];
+        group.push({ index, event: validated.event, handler: validated.handler });
+        byHandler.set(validated.handler, group);
+      }
+    }
+    for (const [handler, items] of byHandler) {
+      try {
+        const handled = await this.inTransaction(undefined, (tx) => this.invoke(tx, handler, items.map((item) => item.event), undefined));
+        for (const item of items) outcomes[item.index] = handled.get(item.event.messageId) ?? { kind: 'complete', duplicate: true };
+      } catch (error) {
+        if (classifyError(error) === 'transient') {
+          for (const item of items) outcomes[item.index] = this.failure(item.event, error);
+          continue;
+        }
+        this.options.logger.warn({ error: describeError(error), size: items.length }, 'batch handler failed; handling its messages one by one');
+        for (const item of items) outcomes[item.index] = await this.handleOne(item.event, item.handler);
+      }
+    }
+    return outcomes;
+  }
+
+  private async handleOne(event: IncomingEvent, handler: EventHandler): Promise<MessageOutcome> {
     try {
-      const handled = await this.inTransaction(event.tenantId, async (tx) => {
-        if (!(await this.recordInInbox(tx, [event.messageId])).length) return false;
-        const context = new ServiceBusContext(tx, this.options.subscription, event);
-        await runWithRequestContext({ requestId: event.messageId, correlationId: event.correlationId }, () =>
-          handler.invoke(handler.batch ? [event] : event.payload, context),
-        );
-        return true;
-      });
-      return { kind: 'complete', duplicate: !handled };
+      const handled = await this.inTransaction(event.tenantId, (tx) =>
+        runWithRequestContext({ requestId: event.messageId, correlationId: event.correlationId }, () =>
+          this.invoke(tx, handler, [event], handler.batch ? undefined : event),
+        ),
+      );
+      return handled.get(event.messageId) ?? { kind: 'complete', duplicate: true };
     } catch (error) {
       return this.failure(event, error);
     }
   }
 
   /**
-   * Valid messages of a batch are handled in one transaction. If that fails, each is retried on
-   * its own, so one bad message cannot hold the others back.
+   * Records the events in the inbox and runs the handler on those that are new, in `tx`. Returns
+   * the outcome of each new event; an event absent from the result was handled before.
    */
-  async processBatch(messages: ServiceBusReceivedMessage[]): Promise<MessageOutcome[]> {
-    const outcomes: MessageOutcome[] = new Array(messages.length);
-    const valid: Array<{ index: number; event: IncomingEvent; handler: EventHandler }> = [];
-    messages.forEach((message, index) => {
-      const validated = this.validate(message);
-      if (validated.ok) valid.push({ index, event: validated.event, handler: validated.handler });
-      else outcomes[index] = validated.outcome;
-    });
-    const byHandler = new Map<EventHandler, typeof valid>();
-    for (const item of valid) {
-      // Single-message handlers sharing the subscription still get one message per transaction.
-      if (!item.handler.batch) outcomes[item.index] = await this.processOne(messages[item.index]);
-      else {
-        const group = byHandler.get(item.handler) ?? [];
-        group.push(item);
-        byHandler.set(item.handler, group);
-      }
-    }
-    for (const [handler, items] of byHandler) {
-      try {
-        const fresh = await this.inTransaction(undefined, async (tx) => {
-          const recorded = new Set(await this.recordInInbox(tx, items.map((i) => i.event.messageId)));
-          const events = items.filter((i) => recorded.has(i.event.messageId)).map((i) => i.event);
-          if (events.length) await handler.invoke(events, new ServiceBusContext(tx, this.options.subscription, undefined));
-          return recorded;
-        });
-        for (const item of items) outcomes[item.index] = { kind: 'complete', duplicate: !fresh.has(item.event.messageId) };
-      } catch (error) {
-        this.options.logger.warn({ err: error, size: items.length }, 'batch handler failed; handling its messages one by one');
-        for (const item of items) outcomes[item.index] = await this.processOne(messages[item.index]);
-      }
+  private async invoke(tx: HandlerTransaction, handler: EventHandler, events: IncomingEvent[], single: IncomingEvent | undefined): Promise<Map<string, MessageOutcome>> {
+    const recorded = new Set(await this.recordInInbox(tx, events.map((event) => event.messageId)));
+    const fresh = events.filter((event) => recorded.has(event.messageId));
+    const outcomes = new Map<string, MessageOutcome>(fresh.map((event) => [event.messageId, { kind: 'complete', duplicate: false }]));
+    if (fresh.length === 0) return outcomes;
+    const context = new ServiceBusContext(tx, this.options.subscription, single);
+    await handler.invoke(single ? single.payload : fresh, context);
+    const rejected = context.rejected();
+    if (rejected.size > 0) {
+      await this.forgetInInbox(tx, [...rejected.keys()]);
+      for (const [messageId, rejection] of rejected) outcomes.set(messageId, deadLetter(rejection.reason, rejection.description));
     }
     return outcomes;
   }
 
-  private validate(message: ServiceBusReceivedMessage): Validated {
-    const subject = String(message.subject ?? '');
-    if (!this.options.subjects.includes(subject) || !isEventType(subject)) {
-      return { ok: false, outcome: deadLetter('UnknownEventType', `subject "${subject}" is not an event type of ${this.options.subscription}`) };
-    }
-    const handler = this.options.handlerFor(subject);
-    if (!handler) {
-      return { ok: false, outcome: deadLetter('NoHandler', `no handler for ${subject} on ${this.options.subscription}`) };
-    }
-    const envelope = envelopeOf(message);
-    if (!envelope.messageId) return { ok: false, outcome: deadLetter('ContractViolation', 'message has no messageId') };
-    const body = decodeBody(message.body);
-    if (!body.ok) return { ok: false, outcome: deadLetter('ContractViolation', body.error) };
-    const parsed = parseEvent(subject as EventType, body.value);
-    if (!parsed.ok) return { ok: false, outcome: deadLetter('ContractViolation', JSON.stringify(parsed.issues)) };
-    return { ok: true, handler, event: { ...envelope, type: subject as EventType, payload: parsed.payload } };
-  }
-
   private failure(event: IncomingEvent, error: unknown): MessageOutcome {
-    const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    if (error instanceof PermanentError) return deadLetter(error.reason, text);
+    if (error instanceof PermanentError) return deadLetter(error.reason, `${error.name}: ${error.message}`);
+    const description = describeError(error);
+    const errorClass = classifyError(error);
+    if (errorClass === 'invalid-data') return deadLetter('InvalidData', description);
+    if (errorClass === 'conflict') return deadLetter('Conflict', description);
     const attempt = event.deliveryCount + 1;
-    if (attempt >= this.options.retry.maxAttempts) {
-      return deadLetter('MaxAttemptsExceeded', `failed ${attempt} times; last error: ${text}`);
-    }
+    if (attempt >= this.options.retry.maxAttempts) return deadLetter('MaxAttemptsExceeded', `failed ${attempt} times; last error: ${description}`);
     this.options.logger.warn(
-      { err: error, messageId: event.messageId, correlationId: event.correlationId, attempt },
+      { error: description, errorClass, messageId: event.messageId, correlationId: event.correlationId, attempt },
       'handler failed; will retry',
     );
-    return { kind: 'retry', delayMs: retryDelayMs(this.options.retry, attempt), error: text };
+    return { kind: 'retry', delayMs: retryDelayMs(this.options.retry, attempt), error: description };
   }
 
   private inTransaction<T>(tenantId: string | undefined, work: (tx: HandlerTransaction) => Promise<T>): Promise<T> {
@@ -140,5 +148,10 @@ export class MessageProcessor {
       .onConflictDoNothing()
       .returning({ messageId: messagingInbox.messageId });
     return rows.map((row) => row.messageId);
+  }
+
+  /** Removes the entries of rejected messages, so that a replay from the dead-letter queue is handled afresh. */
+  private async forgetInInbox(tx: HandlerTransaction, messageIds: string[]): Promise<void> {
+    await tx.delete(messagingInbox).where(and(eq(messagingInbox.subscription, this.options.subscription), inArray(messagingInbox.messageId, messageIds)));
   }
 }

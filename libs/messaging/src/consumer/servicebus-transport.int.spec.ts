@@ -13,6 +13,7 @@ import { ServiceBusContext } from './servicebus-context';
 /** How the handler behaves for a record, chosen by the test through the record's requestId. */
 const attemptsByRecord = new Map<string, number>();
 const batchSizes: number[] = [];
+let serializationFailuresLeft = 0;
 
 @Controller()
 class RecordConsumer {
@@ -23,6 +24,9 @@ class RecordConsumer {
     if (event.requestId.startsWith('fail-once') && attempt === 1) throw new Error('database hiccup');
     if (event.requestId.startsWith('fail-always')) throw new Error(`cannot store ${event.recordId}`);
     if (event.requestId.startsWith('reject')) throw new PermanentError('tenant is suspended', 'TenantSuspended');
+    if (event.requestId.startsWith('bad-data')) {
+      await context.tx.execute(sql`insert into effects (message_id, record_id) values (${context.messageId}, ${`${event.recordId}\u0000secret`})`);
+    }
     await context.tx.execute(sql`insert into effects (message_id, record_id) values (${context.messageId}, ${event.recordId})`);
     if (event.requestId.startsWith('follow-up')) {
       await context.publish('record.deleted.v1', { tenantId: event.tenantId, recordId: event.recordId, reason: 'request', deletedAt: new Date().toISOString() });
@@ -32,8 +36,17 @@ class RecordConsumer {
   @EventPattern('record.deleted.v1', { batchSize: 500 })
   async deleted(@Payload() events: IncomingEvent<'record.deleted.v1'>[], @Ctx() context: ServiceBusContext) {
     batchSizes.push(events.length);
-    const rows = events.map((e) => sql`(${e.messageId}, ${(e.payload as RecordDeletedV1).recordId})`);
-    await context.tx.execute(sql`insert into effects (message_id, record_id) values ${sql.join(rows, sql`, `)}`);
+    const kept = events.filter((event) => {
+      const { recordId } = event.payload as RecordDeletedV1;
+      if (recordId.startsWith('locked-')) context.reject(event, 'RecordLocked', `record ${recordId} is under legal hold`);
+      return !recordId.startsWith('locked-');
+    });
+    const rows = kept.map((e) => sql`(${e.messageId}, ${(e.payload as RecordDeletedV1).recordId})`);
+    if (rows.length > 0) await context.tx.execute(sql`insert into effects (message_id, record_id) values ${sql.join(rows, sql`, `)}`);
+    if (serializationFailuresLeft > 0) {
+      serializationFailuresLeft -= 1;
+      await context.tx.execute(sql.raw(`do $$ begin raise exception 'could not serialize access' using errcode = '40001'; end $$`));
+    }
   }
 }
 
@@ -179,6 +192,73 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     expect(new Set(rows.map((r) => r.tx)).size).toBe(batchSizes.length);
     expect(batchSizes.length).toBeLessThan(10_000 / 10);
   }, 90_000);
+
+  const deletion = (recordId: string) => ({
+    subject: 'record.deleted.v1',
+    body: { tenantId: 'tenant-a', recordId, reason: 'retention', deletedAt: new Date().toISOString() },
+    applicationProperties: { tenantId: 'tenant-a' },
+  });
+
+  it('dead-letters each bad message of a batch with its own reason and commits the valid rest in one transaction', async () => {
+    batchSizes.length = 0;
+    const valid = Array.from({ length: 50 }, (_, i) => deletion(`batch-ok-${i}`));
+    await send([
+      ...valid.slice(0, 25),
+      { ...deletion('batch-malformed'), messageId: 'malformed-1', body: { ...deletion('x').body, reason: 'whim' } },
+      { ...deletion('batch-other-tenant'), messageId: 'mismatch-1', applicationProperties: { tenantId: 'tenant-b' } },
+      ...valid.slice(25),
+    ]);
+    const dead: ServiceBusReceivedMessage[] = [];
+    await until(
+      async () => {
+        dead.push(...(await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 })));
+        return dead.length;
+      },
+      (n) => n >= 2,
+    );
+    const byId = Object.fromEntries(dead.map((m) => [m.messageId, { reason: m.deadLetterReason, description: m.deadLetterErrorDescription }]));
+    expect(byId['mismatch-1']).toEqual({ reason: 'TenantMismatch', description: 'Message tenantId property "tenant-b" differs from the body\'s tenantId "tenant-a"' });
+    expect(byId['malformed-1'].reason).toBe('ContractViolation');
+    expect(JSON.parse(String(byId['malformed-1'].description))).toEqual([{ path: 'reason', message: expect.stringContaining('Invalid option') }]);
+    const rows = await until(effects, (r) => r.length >= 50);
+    expect(rows).toHaveLength(50);
+    expect(batchSizes.reduce((a, b) => a + b, 0)).toBe(50);
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(batchSizes.length);
+  });
+
+  it('lets a batch handler reject single events: they are dead-lettered and forgotten by the inbox, the rest commits together', async () => {
+    batchSizes.length = 0;
+    await send([deletion('kept-1'), { ...deletion('locked-1'), messageId: 'locked-message-1' }, deletion('kept-2')]);
+    const [dead] = await firstDeadLetters();
+    expect(dead.messageId).toBe('locked-message-1');
+    expect(dead.deadLetterReason).toBe('RecordLocked');
+    expect(dead.deadLetterErrorDescription).toBe('record locked-1 is under legal hold');
+    const rows = await until(effects, (r) => r.length >= 2);
+    expect(rows.map((r) => r.record_id).sort()).toEqual(['kept-1', 'kept-2']);
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(1);
+    expect(await bed.admin(`select 1 from messaging_inbox where message_id = 'locked-message-1'`)).toEqual([]);
+  });
+
+  it('retries a whole batch after a serialization failure instead of handling it message by message', async () => {
+    batchSizes.length = 0;
+    serializationFailuresLeft = 1;
+    await send(Array.from({ length: 20 }, (_, i) => deletion(`retry-batch-${i}`)));
+    const rows = await until(effects, (r) => r.length >= 20);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await effects()).toHaveLength(20);
+    expect(batchSizes.every((size) => size > 1)).toBe(true);
+    expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(20);
+    expect(await registry.metrics()).toMatch(/^messaging_retried_total\{subscription="core-events\/backup-worker"\} \d+$/m);
+  });
+
+  it('dead-letters at once, as InvalidData naming the SQLSTATE but not the value, a message whose data the database refuses', async () => {
+    const event = recordStored({ requestId: 'bad-data-1' });
+    await send([{ subject: 'record.stored.v1', body: event }]);
+    const [dead] = await firstDeadLetters();
+    expect(dead.deadLetterReason).toBe('InvalidData');
+    expect(dead.deadLetterErrorDescription).toBe('SQLSTATE 22021 character_not_in_repertoire');
+    expect(attemptsByRecord.get(event.recordId)).toBe(1);
+  });
 
   it('abandons messages waiting for a retry when it stops, so no lock is left behind', async () => {
     await consumer.close();

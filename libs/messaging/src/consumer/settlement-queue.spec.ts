@@ -40,6 +40,28 @@ describe('SettlementQueue', () => {
     await Promise.all(done);
   });
 
+  it('sends dead-letters with different reasons in separate groups, identical ones together', async () => {
+    const { receiver, calls } = recordingReceiver();
+    const queue = new SettlementQueue(receiver);
+    const done = [
+      queue.settle(message('m1'), { kind: 'deadLetter', reason: 'ContractViolation', description: 'bad field' }),
+      queue.settle(message('m2'), { kind: 'deadLetter', reason: 'TenantMismatch', description: 'other tenant' }),
+      queue.settle(message('m3'), { kind: 'deadLetter', reason: 'ContractViolation', description: 'bad field' }),
+      queue.settle(message('m4'), { kind: 'abandon', propertiesToModify: { lastError: 'a' } }),
+      queue.settle(message('m5'), { kind: 'abandon', propertiesToModify: { lastError: 'b' } }),
+    ];
+    const groups: string[][] = [];
+    for (let answered = 0; answered < 5; ) {
+      await tick();
+      const group = calls.slice(answered);
+      groups.push(group.map((c) => c.id));
+      group.forEach((c) => c.answer());
+      answered += group.length;
+    }
+    await Promise.all(done);
+    expect(groups).toEqual([['m1', 'm3'], ['m2'], ['m4'], ['m5']]);
+  });
+
   it('passes a failed settlement back to its caller only', async () => {
     const receiver = {
       completeMessage: async (m: ServiceBusReceivedMessage) => {

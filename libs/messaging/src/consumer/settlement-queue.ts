@@ -13,11 +13,12 @@ interface Pending {
 }
 
 /**
- * Settles messages one outcome group at a time. rhea merges dispositions of adjacent deliveries
- * written in the same tick and applies the first one's outcome to the whole range, so a complete
- * and a dead-letter sent together can both end up completed (see notes on the Service Bus wire
- * protocol). Settlements of the same kind may go out together; a different kind waits until the
- * previous group has been acknowledged by the broker.
+ * Settles messages one group of identical dispositions at a time. rhea merges dispositions of
+ * adjacent deliveries written in the same tick and applies the first one's outcome to the whole
+ * range, so a complete and a dead-letter sent together can both end up completed, and two
+ * dead-letters sent together both carry the first one's reason (see notes on the Service Bus wire
+ * protocol). Only settlements that would look the same on the wire go out together; any other
+ * waits until the previous group has been acknowledged by the broker.
  */
 export class SettlementQueue {
   private pending: Pending[] = [];
@@ -38,10 +39,10 @@ export class SettlementQueue {
     this.flushing = true;
     try {
       while (this.pending.length > 0) {
-        const kind = this.pending[0].action.kind;
+        const key = dispositionKey(this.pending[0].action);
         const group: Pending[] = [];
         const rest: Pending[] = [];
-        for (const item of this.pending) (item.action.kind === kind ? group : rest).push(item);
+        for (const item of this.pending) (dispositionKey(item.action) === key ? group : rest).push(item);
         this.pending = rest;
         await Promise.all(group.map((item) => this.apply(item)));
       }
@@ -66,4 +67,11 @@ export class SettlementQueue {
       item.reject(error);
     }
   }
+}
+
+/** Equal for settlements that would be sent as the same disposition. */
+function dispositionKey(action: Action): string {
+  if (action.kind === 'complete') return 'complete';
+  if (action.kind === 'abandon') return `abandon:${JSON.stringify(action.propertiesToModify ?? {})}`;
+  return `deadLetter:${JSON.stringify([action.reason, action.description])}`;
 }
