@@ -3,6 +3,7 @@
  * its relay, the inbox (idempotent consumer), retry and dead-letter policy, dead-letter inspection
  * and replay.
  */
+export { backoffDelayMs, type Backoff } from './backoff';
 export { createServiceBusClient, RETRY_OPTIONS, type ServiceBusConnectionSettings } from './connection/servicebus-client';
 export { ExceptionPassthroughFilter } from './consumer/exception-passthrough.filter';
 export { decodeBody, type IncomingEvent } from './consumer/incoming-event';
@@ -24,9 +25,8 @@ export {
   type ReplayResult,
 } from './dead-letter/dead-letter-queue';
 export { MessagingRuntime, type MessagingRuntimeOptions } from './messaging-runtime';
-export { messagingInbox, messagingOutbox, messagingTablesSql, OUTBOX_CHANNEL } from './messaging-tables';
+export { MESSAGING_MIGRATIONS, messagingInbox, messagingOutbox, OUTBOX_CHANNEL, type MessagingMigration } from './messaging-tables';
 export { addAllToOutbox, addToOutbox, type OutboxWriter, type OutgoingEvent } from './outbox/outbox';
 export { toServiceBusMessage, type OutboxRow } from './outbox/outbox-message';
 export { OutboxRelay, type OutboxRelayOptions, type RelayResult } from './outbox/outbox-relay';
-export { Publisher } from './publisher';
 export { childTraceparent, traceIdOf } from './trace-context';

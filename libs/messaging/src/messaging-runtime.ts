@@ -7,7 +7,6 @@ import type { Registry } from 'prom-client';
 import { createServiceBusClient } from './connection/servicebus-client';
 import { ServiceBusTransport } from './consumer/servicebus-transport';
 import { OutboxRelay } from './outbox/outbox-relay';
-import { Publisher } from './publisher';
 
 export interface MessagingRuntimeOptions {
   service: PlatformService;
@@ -19,14 +18,13 @@ export interface MessagingRuntimeOptions {
 
 /**
  * Everything one service needs to talk over Service Bus: the client, the consumer transport for
- * its subscriptions, the outbox relay and a publisher. The service runtime starts it after the
- * HTTP server and stops it before the database pool closes.
+ * its subscriptions and the outbox relay. The service runtime starts it after the HTTP server and
+ * stops it before the database pool closes.
  */
 export class MessagingRuntime {
   readonly client: ServiceBusClient;
   readonly transport: ServiceBusTransport;
   readonly relay: OutboxRelay;
-  readonly publisher: Publisher;
 
   constructor(options: MessagingRuntimeOptions) {
     const { settings } = options;
@@ -53,13 +51,11 @@ export class MessagingRuntime {
       pollIntervalMs: settings.OUTBOX_POLL_INTERVAL_MS,
       retentionMs: settings.OUTBOX_RETENTION_HOURS * 3_600_000,
     });
-    this.publisher = new Publisher(this.client);
   }
 
   /** Consumers are stopped by Nest (the transport is a microservice of the app); this stops the rest. */
   async stop(): Promise<void> {
     await this.relay.stop();
-    await this.publisher.close();
     await this.client.close();
   }
 }

@@ -2,7 +2,7 @@ import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } fro
 
 /**
  * The two tables libs/messaging keeps in every service's own database. Their SQL is
- * `messagingTablesSql()`, shipped into each database's migrations folder.
+ * `MESSAGING_MIGRATIONS`, shipped into each database's migrations folder.
  */
 export const messagingOutbox = pgTable(
   'messaging_outbox',
@@ -21,6 +21,9 @@ export const messagingOutbox = pgTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /** Set when the broker refuses the row for good (too large): the relay stops sending it, pruning keeps it. */
+    deadLetteredAt: timestamp('dead_lettered_at', { withTimezone: true }),
+    deadLetterReason: text('dead_letter_reason'),
   },
   (table) => [index('messaging_outbox_sent_idx').on(table.sentAt)],
 );
@@ -37,8 +40,21 @@ export const messagingInbox = pgTable(
 
 export const OUTBOX_CHANNEL = 'messaging_outbox';
 
-/** The migration that creates both tables; identical in every service database. */
-export function messagingTablesSql(): string {
+/** A migration of libs/messaging, identical in every service database. */
+export interface MessagingMigration {
+  /** The file is `NNNN_<name>.sql`, numbered by drizzle-kit in each database's sequence. */
+  name: string;
+  sql: () => string;
+}
+
+/** In the order they apply. An applied migration never changes: a change is a new one. */
+export const MESSAGING_MIGRATIONS: readonly MessagingMigration[] = [
+  { name: 'messaging', sql: messagingTablesSql },
+  { name: 'messaging_outbox_dead_letter', sql: outboxDeadLetterSql },
+];
+
+/** Creates both tables. */
+function messagingTablesSql(): string {
   return `-- Transactional outbox and idempotent-consumer inbox of libs/messaging (generated: npm run docs:generate).
 CREATE TABLE messaging_outbox (
   id uuid PRIMARY KEY,
@@ -79,5 +95,21 @@ CREATE TABLE messaging_inbox (
 );
 --> statement-breakpoint
 CREATE INDEX messaging_inbox_processed_idx ON messaging_inbox (processed_at);
+`;
+}
+
+/** Dead-lettering in the outbox: rows the broker refuses for good leave the relay's scan and stay as evidence. */
+function outboxDeadLetterSql(): string {
+  return `-- Outbox rows the broker refuses for good (too large) are dead-lettered in place (generated: npm run docs:generate).
+ALTER TABLE messaging_outbox ADD COLUMN dead_lettered_at timestamptz, ADD COLUMN dead_letter_reason text;
+--> statement-breakpoint
+-- What the relay scans: pending rows that are due, oldest first; dead-lettered rows are not pending.
+DROP INDEX messaging_outbox_pending_idx;
+--> statement-breakpoint
+CREATE INDEX messaging_outbox_pending_idx ON messaging_outbox (available_at, created_at)
+  WHERE sent_at IS NULL AND dead_lettered_at IS NULL;
+--> statement-breakpoint
+-- What an operator looks for (libs/messaging README, "Dead-lettered outbox rows").
+CREATE INDEX messaging_outbox_dead_lettered_idx ON messaging_outbox (dead_lettered_at) WHERE dead_lettered_at IS NOT NULL;
 `;
 }

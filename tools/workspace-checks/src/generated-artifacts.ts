@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { workspaceRoot } from '@comply/local-infra';
 import { DATABASE_NAMES } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
-import { messagingTablesSql } from '@comply/messaging';
+import { MESSAGING_MIGRATIONS } from '@comply/messaging';
 import { configurationTable, SERVICE_ORDER_NOTE } from './configuration-table';
 import { servicebusEmulatorConfig } from './servicebus-emulator-config';
 
@@ -28,15 +28,21 @@ export const GENERATED_ARTIFACTS: GeneratedArtifact[] = [
     file: 'docker/servicebus-emulator-config.json',
     content: () => servicebusEmulatorConfig(PLATFORM_TOPOLOGY),
   },
-  // libs/messaging's outbox and inbox, the same in every service database. Each database's file
-  // is the one drizzle-kit numbered for it (`generate --custom --name messaging`).
-  ...DATABASE_NAMES.map((database) => ({ file: messagingMigrationOf(database), content: messagingTablesSql })),
+  // libs/messaging's migrations (outbox and inbox), the same in every service database. Each
+  // database's file is the one drizzle-kit numbered for it (`generate --custom --name <name>`).
+  ...DATABASE_NAMES.flatMap((database) =>
+    MESSAGING_MIGRATIONS.map((migration) => ({ file: messagingMigrationOf(database, migration.name), content: migration.sql })),
+  ),
 ];
 
-function messagingMigrationOf(database: string): string {
+function messagingMigrationOf(database: string, migration: string): string {
   const folder = join('migrations', database);
-  const name = readdirSync(join(workspaceRoot(__dirname), folder)).find((file) => /^\d{4}_messaging\.sql$/.test(file));
-  if (!name) throw new Error(`${folder} has no NNNN_messaging.sql: create it with drizzle-kit generate --custom --name messaging`);
+  const name = readdirSync(join(workspaceRoot(__dirname), folder)).find((file) => /^\d{4}_(.+)\.sql$/.exec(file)?.[1] === migration);
+  if (!name) {
+    throw new Error(
+      `${folder} has no NNNN_${migration}.sql: create it with drizzle-kit generate --custom --name ${migration} (see README: adding a migration)`,
+    );
+  }
   return join(folder, name);
 }
 

@@ -85,6 +85,6 @@ function rejected(reason: string, description: string): { ok: false; outcome: Me
 
 /** A subject is the producer's text: shown shortened and without control characters. */
 function printable(text: string): string {
-  const cleaned = text.replace(/[\u0000-\u001f\uD800-\uDFFF]/g, '?');
+  const cleaned = text.replace(/[\p{Cc}\uD800-\uDFFF]/gu, '?');
   return cleaned.length > 100 ? `${cleaned.slice(0, 100)}...` : cleaned;
 }

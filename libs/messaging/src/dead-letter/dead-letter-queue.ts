@@ -8,6 +8,7 @@ import type {
 import { REPLAY_PROPERTIES, TopicSubscription } from '@comply/contracts';
 import type { Logger } from '@comply/observability';
 import Long from 'long';
+import { SenderCache } from '../connection/sender-cache';
 import { SettlementQueue } from '../consumer/settlement-queue';
 
 /** One dead-lettered message as `list` shows it. */
@@ -76,12 +77,17 @@ const BROKER_DEAD_LETTER_PROPERTIES = ['DeadLetterReason', 'DeadLetterErrorDescr
  * and the inbox would take it for handled. The copy is sent before the dead letter is completed;
  * after a crash in between, replaying again sends the same id, which the topic drops as a
  * duplicate within its 10-minute detection window (later, it is a second copy).
+ *
+ * The sender to the topic stays open between replays; `close()` it when done (closing the client
+ * closes it too).
  */
 export class DeadLetterQueue {
   private readonly path: string;
+  private readonly senders: SenderCache;
 
   constructor(private readonly options: DeadLetterQueueOptions) {
     this.path = `${options.subscription.topic}/${options.subscription.name}`;
+    this.senders = new SenderCache(options.client);
   }
 
   async list(options: { max?: number } = {}): Promise<DeadLetterSummary[]> {
@@ -99,22 +105,17 @@ export class DeadLetterQueue {
 
   async replay(selection: DeadLetterSelection = {}): Promise<ReplayResult> {
     const { topic, name } = this.options.subscription;
-    const sender = this.options.client.createSender(topic);
     const replayed: ReplayRecord[] = [];
-    try {
-      const { notFound } = await this.take(selection, async (messages) => {
-        const copies = messages.map((message) => replayCopy(message, name));
-        await sendAll(sender, copies);
-        messages.forEach((message, i) => {
-          const record = { messageId: String(message.messageId), replayMessageId: String(copies[i].messageId), correlationId: correlationOf(message) };
-          this.options.logger.info({ subscription: this.path, ...record, subject: message.subject }, 'dead letter replayed');
-          replayed.push(record);
-        });
+    const { notFound } = await this.take(selection, async (messages) => {
+      const copies = messages.map((message) => replayCopy(message, name));
+      await sendAll(this.senders.get(topic), copies);
+      messages.forEach((message, i) => {
+        const record = { messageId: String(message.messageId), replayMessageId: String(copies[i].messageId), correlationId: correlationOf(message) };
+        this.options.logger.info({ subscription: this.path, ...record, subject: message.subject }, 'dead letter replayed');
+        replayed.push(record);
       });
-      return { replayed, notFound };
-    } finally {
-      await sender.close();
-    }
+    });
+    return { replayed, notFound };
   }
 
   async purge(selection: DeadLetterSelection = {}): Promise<PurgeResult> {
@@ -129,6 +130,11 @@ export class DeadLetterQueue {
       }
     });
     return { purged, notFound };
+  }
+
+  /** Closes the sender that replays opened. */
+  close(): Promise<void> {
+    return this.senders.closeAll();
   }
 
   /**

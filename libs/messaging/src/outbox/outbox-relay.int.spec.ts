@@ -1,5 +1,6 @@
 import type { ServiceBusClient, ServiceBusMessageBatch, ServiceBusSender } from '@azure/service-bus';
 import { ServiceBusClient as Client } from '@azure/service-bus';
+import { createLogger } from '@comply/observability';
 import { Registry } from 'prom-client';
 import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger, TEST_RETRY } from '../testing/messaging-test-bed';
 import { addAllToOutbox, addToOutbox } from './outbox';
@@ -29,6 +30,43 @@ function clientWithSendHook(
   });
 }
 
+/** What the emulator's topics advertise as their maximum message size (Azure Standard tier's). */
+const TOPIC_MAX_MESSAGE_BYTES = 262_144;
+
+/** A record.stored.v1 payload of more than 300 kB, which no topic accepts; its filler is easy to spot in logs. */
+function tooLargeRecord() {
+  return recordStored({ requestId: 'too-large-'.repeat(30_000) });
+}
+
+/**
+ * A client whose batches take messages up to 1 MB, more than the topics advertise: the SDK lets a
+ * too-large message into a batch, and the broker itself answers MessageSizeExceeded. Brokers
+ * whose real limit is below the advertised one behave like this.
+ */
+function clientWithLargerBatches(client: ServiceBusClient): ServiceBusClient {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'createSender') return Reflect.get(target, property, receiver);
+      return (topic: string) => {
+        const sender = target.createSender(topic);
+        return new Proxy(sender, {
+          get(senderTarget, senderProperty, senderReceiver) {
+            if (senderProperty !== 'createMessageBatch') return Reflect.get(senderTarget, senderProperty, senderReceiver);
+            return async () => Object.assign(await senderTarget.createMessageBatch(), { _maxSizeInBytes: 1_048_576 });
+          },
+        }) as ServiceBusSender;
+      };
+    },
+  });
+}
+
+/** A logger that keeps what it writes, parsed, at warn and above. */
+function recordingLogger() {
+  const lines: string[] = [];
+  const logger = createLogger({ service: 'backup-worker', level: 'warn', destination: { write: (line: string) => lines.push(line) } });
+  return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
+}
+
 describe('outbox and relay', () => {
   let bed: MessagingTestBed;
 
@@ -54,7 +92,7 @@ describe('outbox and relay', () => {
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
-    expect(await relay().relayOnce()).toEqual({ sent: 0, failed: 0 });
+    expect(await relay().relayOnce()).toEqual({ sent: 0, failed: 0, deadLettered: 0 });
     expect(await bed.drain('core-events', 'backup-worker')).toEqual([]);
   });
 
@@ -70,8 +108,8 @@ describe('outbox and relay', () => {
         traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
       }),
     );
-    expect(await relay().relayOnce()).toEqual({ sent: 1, failed: 0 });
-    expect(await relay().relayOnce()).toEqual({ sent: 0, failed: 0 });
+    expect(await relay().relayOnce()).toEqual({ sent: 1, failed: 0, deadLettered: 0 });
+    expect(await relay().relayOnce()).toEqual({ sent: 0, failed: 0, deadLettered: 0 });
 
     const [message, ...others] = await bed.drain('core-events', 'backup-worker');
     expect(others).toEqual([]);
@@ -106,7 +144,7 @@ describe('outbox and relay', () => {
     const pending = await bed.admin<{ count: string }>('select count(*) from messaging_outbox where sent_at is null');
     expect(pending[0].count).toBe('5');
 
-    expect(await relay().relayOnce()).toEqual({ sent: 5, failed: 0 });
+    expect(await relay().relayOnce()).toEqual({ sent: 5, failed: 0, deadLettered: 0 });
     const received = await bed.drain('core-events', 'backup-worker');
     expect(received.map((m) => m.messageId).sort()).toEqual([...ids].sort());
   });
@@ -118,7 +156,7 @@ describe('outbox and relay', () => {
     const registry = new Registry();
     const id = await bed.app.db.transaction((tx) => addToOutbox(tx, { type: 'record.stored.v1', payload: recordStored() }));
     try {
-      expect(await relay({ client: unreachable, registry, baseBackoffMs: 60_000 }).relayOnce()).toEqual({ sent: 0, failed: 1 });
+      expect(await relay({ client: unreachable, registry, baseBackoffMs: 60_000 }).relayOnce()).toEqual({ sent: 0, failed: 1, deadLettered: 0 });
     } finally {
       await unreachable.close();
     }
@@ -131,6 +169,97 @@ describe('outbox and relay', () => {
     const metrics = await registry.metrics();
     expect(metrics).toMatch(/^outbox_send_failures_total 1$/m);
     expect(metrics).toMatch(/^outbox_pending 1$/m);
+  });
+
+  it('dead-letters a row too large for any message in the outbox, sends the rest of the round, and retries other failures', async () => {
+    const registry = new Registry();
+    const log = recordingLogger();
+    const tooLarge = tooLargeRecord();
+    const [normalId, tooLargeId, unroutableId] = await bed.app.db.transaction((tx) =>
+      addAllToOutbox(tx, [
+        { type: 'record.stored.v1', payload: recordStored() },
+        { type: 'record.stored.v1', payload: tooLarge },
+        { type: 'record.stored.v1', payload: recordStored() },
+      ]),
+    );
+    // A topic the namespace does not have: its sender cannot attach, a failure that may pass.
+    await bed.admin(`update messaging_outbox set topic = 'retired-events' where id = $1`, [unroutableId]);
+
+    expect(await relay({ registry, logger: log.logger, baseBackoffMs: 60_000 }).relayOnce()).toEqual({ sent: 1, failed: 1, deadLettered: 1 });
+
+    const rows = await bed.admin<{
+      id: string;
+      sent: boolean;
+      dead_lettered_at: Date | null;
+      dead_letter_reason: string | null;
+      attempts: number;
+      delayed: boolean;
+      last_error: string | null;
+    }>(
+      `select id, sent_at is not null as sent, dead_lettered_at, dead_letter_reason, attempts, available_at > now() as delayed, last_error
+         from messaging_outbox`,
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(normalId)).toMatchObject({ sent: true, dead_lettered_at: null });
+    expect(byId.get(tooLargeId)).toMatchObject({
+      sent: false,
+      dead_letter_reason: `MessageSizeExceeded: ${Buffer.byteLength(JSON.stringify(tooLarge))}-byte body does not fit a message of at most ${TOPIC_MAX_MESSAGE_BYTES} bytes`,
+    });
+    expect(byId.get(tooLargeId)?.dead_lettered_at).toBeInstanceOf(Date);
+    expect(byId.get(unroutableId)).toMatchObject({ sent: false, dead_lettered_at: null, attempts: 1, delayed: true });
+    expect(byId.get(unroutableId)?.last_error).toMatch(/retired-events.*could not be found/);
+    expect((await bed.drain('core-events', 'backup-worker')).map((m) => m.messageId)).toEqual([normalId]);
+
+    const metrics = await registry.metrics();
+    expect(metrics).toMatch(/^outbox_dead_lettered_total 1$/m);
+    expect(metrics).toMatch(/^outbox_sent_total 1$/m);
+    expect(metrics).toMatch(/^outbox_send_failures_total 1$/m);
+    expect(metrics).toMatch(/^outbox_pending 1$/m);
+
+    const deadLetterLines = log.records().filter((record) => record.outboxId !== undefined);
+    expect(deadLetterLines).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        outboxId: tooLargeId,
+        subject: 'record.stored.v1',
+        bodyBytes: Buffer.byteLength(JSON.stringify(tooLarge)),
+        reason: byId.get(tooLargeId)?.dead_letter_reason,
+      }),
+    ]);
+    expect(log.lines.join('')).not.toContain('too-large-too-large-');
+
+    // The dead letter is not pending: later rounds leave it alone, and pruning keeps it as evidence.
+    await bed.admin(`update messaging_outbox set available_at = now(), topic = 'core-events' where id = $1`, [unroutableId]);
+    expect(await relay().relayOnce()).toEqual({ sent: 1, failed: 0, deadLettered: 0 });
+    expect(await relay().relayOnce()).toEqual({ sent: 0, failed: 0, deadLettered: 0 });
+    expect(await relay({ retentionMs: 0 }).prune()).toBe(2);
+    const left = await bed.admin<{ id: string }>('select id from messaging_outbox');
+    expect(left).toEqual([{ id: tooLargeId }]);
+  });
+
+  it('dead-letters a row the broker itself refuses as too large, and sends its batch-mates one by one', async () => {
+    const registry = new Registry();
+    const [firstId, tooLargeId, lastId] = await bed.app.db.transaction((tx) =>
+      addAllToOutbox(tx, [
+        { type: 'record.stored.v1', payload: recordStored() },
+        { type: 'record.stored.v1', payload: tooLargeRecord() },
+        { type: 'record.stored.v1', payload: recordStored() },
+      ]),
+    );
+
+    expect(await relay({ client: clientWithLargerBatches(bed.client), registry }).relayOnce()).toEqual({ sent: 2, failed: 0, deadLettered: 1 });
+
+    const [row] = await bed.admin<{ dead_letter_reason: string; sent_at: Date | null }>(
+      'select dead_letter_reason, sent_at from messaging_outbox where id = $1',
+      [tooLargeId],
+    );
+    expect(row.sent_at).toBeNull();
+    // The broker's own words, not the relay's batch-size check.
+    expect(row.dead_letter_reason).toMatch(/^MessageSizeExceeded: /);
+    expect(row.dead_letter_reason).toContain(`exceeds the limit (${TOPIC_MAX_MESSAGE_BYTES} bytes)`);
+    expect(await registry.metrics()).toMatch(/^outbox_dead_lettered_total 1$/m);
+    const received = await bed.drain('core-events', 'backup-worker');
+    expect(received.map((m) => m.messageId).sort()).toEqual([firstId, lastId].sort());
   });
 
   it('lets two relays share the work: every row is sent by exactly one of them', async () => {

@@ -1,9 +1,12 @@
-import type { ServiceBusClient, ServiceBusMessageBatch, ServiceBusSender } from '@azure/service-bus';
+import type { ServiceBusClient } from '@azure/service-bus';
 import type { Logger } from '@comply/observability';
 import type { Pool, PoolClient } from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { Backoff, backoffDelayMs } from '../backoff';
+import { SenderCache } from '../connection/sender-cache';
 import { OUTBOX_CHANNEL } from '../messaging-tables';
-import { OutboxRow, toServiceBusMessage } from './outbox-message';
+import { bodyBytesOf, emptySendOutcome, sendInBatches } from './batch-send';
+import { OutboxRow } from './outbox-message';
 
 export interface OutboxRelayOptions {
   pool: Pool;
@@ -22,13 +25,12 @@ export interface OutboxRelayOptions {
 export interface RelayResult {
   sent: number;
   failed: number;
+  /** Rows too large for their topic: kept in the outbox as dead letters, never sent again. */
+  deadLettered: number;
 }
 
-interface Failure {
-  id: string;
-  attempts: number;
-  error: string;
-}
+/** Rows the relay still has to send; dead-lettered rows are not among them (messaging_outbox_pending_idx). */
+const PENDING = 'sent_at is null and dead_lettered_at is null';
 
 const PRUNE_BATCH = 1_000;
 const PRUNE_INTERVAL_MS = 60_000;
@@ -38,17 +40,19 @@ const PRUNE_INTERVAL_MS = 60_000;
  * round that holds the rows with FOR UPDATE SKIP LOCKED, so several replicas share the work. A
  * crash after sending but before the commit leaves the rows pending: they are sent again with the
  * same message id, and broker duplicate detection drops the copy. A failed send never loses a
- * row: it stays pending with its error and a growing delay, and the failure is counted.
+ * row: it stays pending with its error and a growing delay, and the failure is counted. A row too
+ * large for its topic would fail forever: it is dead-lettered in the outbox instead
+ * (`dead_lettered_at`, `dead_letter_reason`), left out of every later round, and kept by pruning.
  */
 export class OutboxRelay {
-  private readonly senders = new Map<string, ServiceBusSender>();
+  private readonly senders: SenderCache;
   private readonly batchSize: number;
   private readonly pollIntervalMs: number;
   private readonly retentionMs: number;
-  private readonly baseBackoffMs: number;
-  private readonly maxBackoffMs: number;
+  private readonly backoff: Backoff;
   private readonly sentTotal?: Counter;
   private readonly failedTotal?: Counter;
+  private readonly deadLetteredTotal?: Counter;
   private listener?: PoolClient;
   private wake?: () => void;
   /** A NOTIFY that arrived during a round: the next sleep returns at once instead of waiting. */
@@ -61,8 +65,8 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 200;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.retentionMs = options.retentionMs ?? 24 * 3_600_000;
-    this.baseBackoffMs = options.baseBackoffMs ?? 500;
-    this.maxBackoffMs = options.maxBackoffMs ?? 60_000;
+    this.backoff = { baseDelayMs: options.baseBackoffMs ?? 500, maxDelayMs: options.maxBackoffMs ?? 60_000 };
+    this.senders = new SenderCache(options.client);
     if (options.registry) {
       this.sentTotal = new Counter({ name: 'outbox_sent_total', help: 'Outbox rows sent to Service Bus.', registers: [options.registry] });
       this.failedTotal = new Counter({
@@ -70,23 +74,28 @@ export class OutboxRelay {
         help: 'Outbox rows whose send failed (they stay pending and are retried).',
         registers: [options.registry],
       });
+      this.deadLetteredTotal = new Counter({
+        name: 'outbox_dead_lettered_total',
+        help: 'Outbox rows too large for their topic; kept in the outbox as dead letters and never retried.',
+        registers: [options.registry],
+      });
       const pool = options.pool;
       new Gauge({
         name: 'outbox_pending',
-        help: 'Outbox rows not yet sent.',
+        help: 'Outbox rows not yet sent (dead-lettered rows excluded).',
         registers: [options.registry],
         async collect() {
-          const result = await pool.query<{ count: string }>('select count(*) from messaging_outbox where sent_at is null');
+          const result = await pool.query<{ count: string }>(`select count(*) from messaging_outbox where ${PENDING}`);
           this.set(Number(result.rows[0].count));
         },
       });
       new Gauge({
         name: 'outbox_lag_seconds',
-        help: 'Age of the oldest unsent outbox row (0 when none).',
+        help: 'Age of the oldest unsent outbox row, dead-lettered rows excluded (0 when none).',
         registers: [options.registry],
         async collect() {
           const result = await pool.query<{ lag: string | null }>(
-            'select extract(epoch from now() - min(created_at)) as lag from messaging_outbox where sent_at is null',
+            `select extract(epoch from now() - min(created_at)) as lag from messaging_outbox where ${PENDING}`,
           );
           this.set(Number(result.rows[0].lag ?? 0));
         },
@@ -112,8 +121,7 @@ export class OutboxRelay {
       this.listener.release();
       this.listener = undefined;
     }
-    await Promise.all([...this.senders.values()].map((sender) => sender.close()));
-    this.senders.clear();
+    await this.senders.closeAll();
   }
 
   /** One round: sends up to one batch of due rows. */
@@ -128,33 +136,48 @@ export class OutboxRelay {
       const { rows } = await client.query<OutboxRow>(
         `select id, topic, subject, body, correlation_id, causation_id, tenant_id, traceparent, attempts
            from messaging_outbox
-          where sent_at is null and available_at <= now()
+          where ${PENDING} and available_at <= now()
           order by created_at, id
           limit $1
           for update skip locked`,
         [this.batchSize],
       );
-      const sent: string[] = [];
-      const failures: Failure[] = [];
+      const outcome = emptySendOutcome();
       for (const [topic, topicRows] of groupByTopic(rows)) {
-        await this.sendTopic(topic, topicRows, sent, failures);
+        await sendInBatches(this.senders.get(topic), topicRows, outcome);
       }
-      if (sent.length) await client.query('update messaging_outbox set sent_at = now() where id = any($1::uuid[])', [sent]);
-      for (const failure of failures) {
+      const { sent, failed, refused } = outcome;
+      if (sent.length) {
+        await client.query('update messaging_outbox set sent_at = now() where id = any($1::uuid[])', [sent.map((row) => row.id)]);
+      }
+      for (const { row, error } of failed) {
         await client.query(
           `update messaging_outbox
               set attempts = attempts + 1, last_error = $2, available_at = now() + make_interval(secs => $3::float8 / 1000)
             where id = $1`,
-          [failure.id, failure.error.slice(0, 2_000), this.backoffMs(failure.attempts + 1)],
+          [row.id, error.slice(0, 2_000), backoffDelayMs(this.backoff, row.attempts + 1)],
+        );
+      }
+      for (const { row, reason } of refused) {
+        await client.query(
+          `update messaging_outbox set attempts = attempts + 1, dead_lettered_at = now(), dead_letter_reason = $2 where id = $1`,
+          [row.id, reason.slice(0, 2_000)],
         );
       }
       await client.query('COMMIT');
       this.sentTotal?.inc(sent.length);
-      this.failedTotal?.inc(failures.length);
-      if (failures.length) {
-        this.options.logger.warn({ failed: failures.length, error: failures[0].error }, 'outbox relay: send failed; rows stay pending');
+      this.failedTotal?.inc(failed.length);
+      this.deadLetteredTotal?.inc(refused.length);
+      if (failed.length) {
+        this.options.logger.warn({ failed: failed.length, error: failed[0].error }, 'outbox relay: send failed; rows stay pending');
       }
-      return { sent: sent.length, failed: failures.length };
+      for (const { row, reason } of refused) {
+        this.options.logger.warn(
+          { outboxId: row.id, topic: row.topic, subject: row.subject, bodyBytes: bodyBytesOf(row), reason },
+          'outbox relay: row dead-lettered in the outbox, too large for its topic',
+        );
+      }
+      return { sent: sent.length, failed: failed.length, deadLettered: refused.length };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       broken ??= error instanceof Error ? error : new Error(String(error));
@@ -204,22 +227,22 @@ export class OutboxRelay {
   }
 
   private async loop(): Promise<void> {
-    let idleBackoff = this.baseBackoffMs;
+    let failedRounds = 0;
     while (!this.stopping) {
       if (!this.listener) await this.listen();
       try {
-        const { sent, failed } = await this.relayOnce();
+        const { sent, failed, deadLettered } = await this.relayOnce();
         if (Date.now() - this.lastPrune > PRUNE_INTERVAL_MS) {
           this.lastPrune = Date.now();
           await this.prune();
         }
-        idleBackoff = this.baseBackoffMs;
-        if (sent + failed === this.batchSize) continue;
+        failedRounds = 0;
+        if (sent + failed + deadLettered === this.batchSize) continue;
         await this.sleep(this.pollIntervalMs);
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay round failed; retrying');
-        await this.sleep(idleBackoff);
-        idleBackoff = Math.min(idleBackoff * 2, this.maxBackoffMs);
+        failedRounds += 1;
+        await this.sleep(backoffDelayMs(this.backoff, failedRounds));
       }
     }
   }
@@ -245,58 +268,6 @@ export class OutboxRelay {
       timer = setTimeout(done, ms);
       this.wake = done;
     });
-  }
-
-  private backoffMs(attempt: number): number {
-    const exponential = Math.min(this.baseBackoffMs * 2 ** (attempt - 1), this.maxBackoffMs);
-    return Math.round(exponential * (0.5 + Math.random() / 2));
-  }
-
-  private sender(topic: string): ServiceBusSender {
-    let sender = this.senders.get(topic);
-    if (!sender) {
-      sender = this.options.client.createSender(topic);
-      this.senders.set(topic, sender);
-    }
-    return sender;
-  }
-
-  private async sendTopic(topic: string, rows: OutboxRow[], sent: string[], failures: Failure[]): Promise<void> {
-    const sender = this.sender(topic);
-    const fail = (batchRows: OutboxRow[], error: unknown) => {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      for (const row of batchRows) failures.push({ id: row.id, attempts: row.attempts, error: text });
-    };
-    const flush = async (batch: ServiceBusMessageBatch, batchRows: OutboxRow[]) => {
-      if (batchRows.length === 0) return;
-      try {
-        await sender.sendMessages(batch);
-        sent.push(...batchRows.map((r) => r.id));
-      } catch (error) {
-        fail(batchRows, error);
-      }
-    };
-    let batch: ServiceBusMessageBatch;
-    try {
-      batch = await sender.createMessageBatch();
-    } catch (error) {
-      fail(rows, error);
-      return;
-    }
-    let batchRows: OutboxRow[] = [];
-    for (const row of rows) {
-      const message = toServiceBusMessage(row);
-      if (batch.tryAddMessage(message)) {
-        batchRows.push(row);
-        continue;
-      }
-      await flush(batch, batchRows);
-      batch = await sender.createMessageBatch();
-      batchRows = [];
-      if (batch.tryAddMessage(message)) batchRows.push(row);
-      else fail([row], new Error(`message of ${row.subject} exceeds the broker's maximum message size`));
-    }
-    await flush(batch, batchRows);
   }
 }
 
