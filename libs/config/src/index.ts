@@ -1,6 +1,7 @@
 export { ConfigError, type ConfigProblem } from './config-error';
 export { loadConfig } from './load-config';
 export { platformSettings } from './platform-settings';
+export { inProduction, requiredInProduction, type ProductionRequirement } from './production-mode';
 export {
   DATABASE_NAMES,
   SERVICE_NAMES,
@@ -20,4 +21,4 @@ export {
   type MessagingSettings,
   type ServiceSettings,
 } from './service-settings';
-export { optional, setting, type ConfigOf, type Setting, type SettingsSpec } from './setting';
+export { optional, setting, type ConfigOf, type ConfigValues, type Setting, type SettingsSpec } from './setting';

@@ -18,22 +18,22 @@ describe('loadConfig', () => {
   });
 
   it('parses values from the environment into their types', () => {
-    const config = loadConfig(spec, { PORT: '8080', DB_POOL_MAX: '25', DB_SSL: 'require' });
+    const config = loadConfig(spec, { PORT: '8080', DB_STATEMENT_TIMEOUT_MS: '2500', DB_SSL: 'require' });
     expect(config.PORT).toBe(8080);
-    expect(config.DB_POOL_MAX).toBe(25);
+    expect(config.DB_STATEMENT_TIMEOUT_MS).toBe(2500);
     expect(config.DB_SSL).toBe('require');
   });
 
   it('names every malformed variable in one error', () => {
     let error: unknown;
     try {
-      loadConfig(spec, { PORT: 'eighty', LOG_LEVEL: 'loud', DB_POOL_MAX: '0' });
+      loadConfig(spec, { PORT: 'eighty', LOG_LEVEL: 'loud', DB_STATEMENT_TIMEOUT_MS: '-1' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.map((p) => p.variable).sort();
-    expect(problems).toEqual(['DB_POOL_MAX', 'LOG_LEVEL', 'PORT']);
+    expect(problems).toEqual(['DB_STATEMENT_TIMEOUT_MS', 'LOG_LEVEL', 'PORT']);
     expect((error as ConfigError).message).toContain('PORT: expected an integer');
     expect((error as ConfigError).message).toContain('LOG_LEVEL: expected one of fatal');
   });
@@ -51,6 +51,32 @@ describe('loadConfig', () => {
   it('requires a setting that has neither a default nor is optional', () => {
     const requiredSpec = { ADMIN_TOKEN: setting.string({ doc: 'token' }) };
     expect(() => loadConfig(requiredSpec, {})).toThrow(/ADMIN_TOKEN: is required/);
+  });
+
+  it('refuses a NODE_ENV other than development, test or production, so a typo cannot skip the production rules', () => {
+    expect(loadConfig(spec, {}).NODE_ENV).toBe('development');
+    expect(() => loadConfig(spec, { NODE_ENV: 'prod' })).toThrow(/NODE_ENV: expected one of development, test, production/);
+  });
+
+  it('derives an unset setting from the others, and keeps a value that is set', () => {
+    const derivedSpec = {
+      WORKERS: setting.int({ default: 3, doc: 'workers' }),
+      POOL: { ...setting.int({ doc: 'pool' }), derive: (config: Record<string, unknown>) => Number(config.WORKERS) * 2 },
+    };
+    expect(loadConfig(derivedSpec, { WORKERS: '5' }).POOL).toBe(10);
+    expect(loadConfig(derivedSpec, { WORKERS: '5', POOL: '12' }).POOL).toBe(12);
+  });
+
+  it('reports a check across settings once every variable is well-formed', () => {
+    const checkedSpec = {
+      MIN: setting.int({ default: 1, doc: 'min' }),
+      MAX: {
+        ...setting.int({ default: 10, doc: 'max' }),
+        check: (max: number, config: Record<string, unknown>) => (max < Number(config.MIN) ? 'is below MIN' : undefined),
+      },
+    };
+    expect(() => loadConfig(checkedSpec, { MIN: '20' })).toThrow(/MAX: is below MIN/);
+    expect(() => loadConfig(checkedSpec, { MIN: 'x' })).toThrow(/^Invalid configuration:\n {2}MIN: expected an integer \(got "x"\)$/);
   });
 
   it('rejects URLs with the wrong scheme', () => {

@@ -1,3 +1,4 @@
+import { inProduction, NODE_ENVIRONMENTS } from './production-mode';
 import { ServiceDescriptor } from './service-catalog';
 import { optional, setting } from './setting';
 
@@ -6,6 +7,10 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 /** HTTP, logging and lifecycle settings every service reads. */
 export function serviceSettings(service: ServiceDescriptor) {
   return {
+    NODE_ENV: setting.oneOf(NODE_ENVIRONMENTS, {
+      default: 'development',
+      doc: '`production`: the service refuses to start on a local stand-in that would lose or expose data there (the Production column says what it needs instead). `development` and `test` accept every local default.',
+    }),
     HOST: setting.string({ default: '127.0.0.1', doc: 'Interface the HTTP server binds (0.0.0.0 in containers).' }),
     PORT: setting.port({ default: service.port, doc: 'HTTP port.' }),
     LOG_LEVEL: setting.oneOf(LOG_LEVELS, { default: 'info', doc: 'pino log level.' }),
@@ -21,7 +26,10 @@ export function serviceSettings(service: ServiceDescriptor) {
   };
 }
 
-/** How a service reaches its own database, always as its least-privileged application role. */
+/**
+ * How a service reaches its own database, always as its least-privileged application role. The
+ * pool size is the service runtime's to declare: it knows what shares the pool.
+ */
 export function databaseSettings(service: ServiceDescriptor) {
   return {
     DB_HOST: setting.string({ default: '127.0.0.1', doc: 'PostgreSQL host.' }),
@@ -37,7 +45,6 @@ export function databaseSettings(service: ServiceDescriptor) {
       default: 'auto',
       doc: '`auto` requires TLS unless DB_HOST is local.',
     }),
-    DB_POOL_MAX: setting.int({ default: 10, min: 1, max: 500, doc: 'Connection pool size.' }),
     DB_STATEMENT_TIMEOUT_MS: setting.int({ default: 15_000, min: 0, doc: 'Per-statement timeout (0 = none).' }),
   };
 }
@@ -49,20 +56,41 @@ export type DatabaseSettings = ReturnType<typeof databaseSettings>;
 export const EMULATOR_CONNECTION_STRING =
   'Endpoint=sb://127.0.0.1:5673;SharedAccessKeyName=dev;SharedAccessKey=dev;UseDevelopmentEmulator=true';
 
+/** Whether a connection string addresses an emulator (`UseDevelopmentEmulator=true`) rather than a namespace. */
+export function isEmulatorConnectionString(connectionString: string): boolean {
+  return connectionString
+    .split(';')
+    .some((part) => /^\s*UseDevelopmentEmulator\s*=\s*true\s*$/i.test(part));
+}
+
 /** How a service reaches Service Bus, consumes its subscriptions and relays its outbox. */
 export function messagingSettings() {
   return {
-    SERVICEBUS_CONNECTION_STRING: setting.string({
-      default: EMULATOR_CONNECTION_STRING,
-      secret: true,
-      doc: 'Service Bus connection string (SAS). Ignored when SERVICEBUS_NAMESPACE is set.',
-    }),
+    SERVICEBUS_CONNECTION_STRING: inProduction(
+      setting.string({
+        default: EMULATOR_CONNECTION_STRING,
+        secret: true,
+        doc: 'Service Bus connection string (SAS). Ignored when SERVICEBUS_NAMESPACE is set.',
+      }),
+      {
+        doc: 'a namespace\'s, not the emulator\'s (`UseDevelopmentEmulator=true`, like the default), unless `SERVICEBUS_NAMESPACE` is set',
+        problem: (connectionString, config) =>
+          config.SERVICEBUS_NAMESPACE === undefined && isEmulatorConnectionString(connectionString)
+            ? 'addresses the local Service Bus emulator (UseDevelopmentEmulator=true), not a Service Bus namespace; in production set SERVICEBUS_NAMESPACE or a namespace\'s connection string'
+            : undefined,
+      },
+    ),
     SERVICEBUS_NAMESPACE: optional(
       setting.string({
         doc: 'Fully qualified namespace (`<name>.servicebus.windows.net`): connect with Entra ID (DefaultAzureCredential) instead of a connection string.',
       }),
     ),
-    CONSUMER_CONCURRENCY: setting.int({ default: 16, min: 1, max: 500, doc: 'Messages handled at once per subscription.' }),
+    CONSUMER_CONCURRENCY: setting.int({
+      default: 4,
+      min: 1,
+      max: 500,
+      doc: 'Messages handled at once per subscription, each holding a database connection while it runs (see DB_POOL_MAX).',
+    }),
     CONSUMER_MAX_ATTEMPTS: setting.int({
       default: 5,
       min: 1,

@@ -1,3 +1,8 @@
+import type { ProductionRequirement } from './production-mode';
+
+/** Every value of a configuration, by variable name, as rules that span settings see it. */
+export type ConfigValues = Readonly<Record<string, unknown>>;
+
 /**
  * One environment variable: how to parse it, its local default and what it is for.
  * Specs are plain data so the README's configuration table can be generated from them.
@@ -7,6 +12,15 @@ export interface Setting<T> {
   parse(raw: string): T;
   /** Used when the variable is unset or empty. */
   default: T | undefined;
+  /**
+   * Computes the value from the other settings when the variable is unset, instead of a fixed
+   * default. Sees only settings that are not derived themselves.
+   */
+  derive?(config: ConfigValues): T;
+  /** Why the value does not fit the rest of the configuration, or undefined when it does. */
+  check?(value: T, config: ConfigValues): string | undefined;
+  /** What NODE_ENV=production additionally demands of this setting. */
+  production?: ProductionRequirement<T>;
   /** Unset is a valid state (the value is then `undefined`); otherwise a setting without default is required. */
   optional?: boolean;
   /** Shown in the configuration table. */
@@ -16,7 +30,6 @@ export interface Setting<T> {
   /** Who reads it, for the docs, when not the services. */
   readBy?: string;
 }
-
 export type SettingsSpec = Record<string, Setting<unknown>>;
 
 export type ConfigOf<S extends SettingsSpec> = {

@@ -19,6 +19,15 @@ describe('cryptoSettings', () => {
     expect(loadConfig(cryptoSettings, { KEYVAULT_URL: 'https://v.vault.azure.net' }).KEYVAULT_URL).toBe('https://v.vault.azure.net');
   });
 
+  it('refuses to start in production without a Key Vault, since a local key file dies with its container', () => {
+    expect(() => loadConfig(cryptoSettings, { NODE_ENV: 'production' })).toThrow(
+      /KEYVAULT_URL: is required in production: without it a key file created inside the container wraps the data keys/,
+    );
+    expect(loadConfig(cryptoSettings, { NODE_ENV: 'production', KEYVAULT_URL: 'https://v.vault.azure.net' }).KEYVAULT_URL).toBe(
+      'https://v.vault.azure.net',
+    );
+  });
+
   it('creates the local key-encryption key when no Key Vault is configured', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'crypto-settings-'));
     try {

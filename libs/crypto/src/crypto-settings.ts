@@ -1,14 +1,19 @@
-import { ConfigOf, optional, setting } from '@comply/config';
+import { ConfigOf, inProduction, optional, requiredInProduction, setting } from '@comply/config';
 import { KeyEncryptionKey } from './key-encryption-key';
 import { KeyVaultKeyEncryptionKey } from './key-vault-key';
 import { LocalKeyEncryptionKey } from './local-key-file';
 
 /** Settings of services that encrypt fields. */
 export const cryptoSettings = {
-  KEYVAULT_URL: optional(setting.url({
-    protocols: ['https'],
-    doc: 'Azure Key Vault holding the key-encryption key, e.g. https://<vault>.vault.azure.net. Unset: a local key file (`LOCAL_KEK_FILE`) is used instead.',
-  })),
+  KEYVAULT_URL: inProduction(
+    optional(setting.url({
+      protocols: ['https'],
+      doc: 'Azure Key Vault holding the key-encryption key, e.g. https://<vault>.vault.azure.net. Unset: a local key file (`LOCAL_KEK_FILE`) is used instead.',
+    })),
+    requiredInProduction(
+      'without it a key file created inside the container wraps the data keys, so a new container cannot decrypt any stored field',
+    ),
+  ),
   KEYVAULT_KEY_NAME: setting.string({
     default: 'comply-kek',
     pattern: /^[0-9A-Za-z-]{1,127}$/,

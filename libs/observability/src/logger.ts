@@ -23,6 +23,8 @@ export interface LoggerSettings {
   level: string;
   /** Defaults to stdout; tests pass a stream to read what was written. */
   destination?: pino.DestinationStream;
+  /** How fields such as `err` and `req` are written (services pass ones that keep values and record content out of logs). */
+  serializers?: Record<string, (value: unknown) => unknown>;
 }
 
 /** JSON lines with the service name on every line, ISO timestamps and secrets redacted. */
@@ -33,6 +35,7 @@ export function createLogger(settings: LoggerSettings): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
+    serializers: settings.serializers,
   };
   return settings.destination ? pino(options, settings.destination) : pino(options);
 }

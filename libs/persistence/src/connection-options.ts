@@ -10,7 +10,8 @@ export interface DatabaseConnectionSettings {
   DB_PASSWORD: string | undefined;
   DB_AUTH: 'password' | 'entra';
   DB_SSL: 'auto' | 'require' | 'disable';
-  DB_POOL_MAX: number;
+  /** Unset: pg's default of 10. Services size it from what shares the pool (service runtime). */
+  DB_POOL_MAX?: number;
   DB_STATEMENT_TIMEOUT_MS: number;
 }
 

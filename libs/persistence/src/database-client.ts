@@ -13,13 +13,21 @@ export interface DatabaseClient<TSchema extends Record<string, unknown> = Record
   close(): Promise<void>;
 }
 
+export interface DatabaseClientOptions<TSchema extends Record<string, unknown>> {
+  applicationName: string;
+  schema?: TSchema;
+  credential?: TokenCredential;
+  /** Told about each idle connection that fails (server restart, failover, terminated backend); describe it with describeError. */
+  onPoolError?: (error: Error) => void;
+}
+
 export function createDatabaseClient<TSchema extends Record<string, unknown> = Record<string, never>>(
   settings: DatabaseConnectionSettings,
-  options: { applicationName: string; schema?: TSchema; credential?: TokenCredential },
+  options: DatabaseClientOptions<TSchema>,
 ): DatabaseClient<TSchema> {
   const pool = new Pool(poolConfigFrom(settings, options));
   // An idle client losing its connection must not crash the process; the pool replaces it.
-  pool.on('error', () => undefined);
+  pool.on('error', (error) => options.onPoolError?.(error));
   const db = drizzle(pool, { schema: options.schema }) as Database<TSchema>;
   let closed: Promise<void> | undefined;
   return {

@@ -1,19 +1,31 @@
 import {
   ConfigOf,
-  DatabaseSettings,
   databaseSettings,
-  MessagingSettings,
+  inProduction,
   messagingSettings,
   ServiceDescriptor,
-  ServiceSettings,
   serviceSettings,
   SettingsSpec,
 } from '@comply/config';
+import { databasePoolSize } from './config/database-pool-size';
+import { databaseTlsInProduction } from './config/database-tls-requirement';
 
-/** Every setting a service reads: the common HTTP/lifecycle ones, its database, and its own extras. */
-export function serviceConfigSpec<E extends SettingsSpec>(service: ServiceDescriptor, extra: E) {
-  return { ...serviceSettings(service), ...databaseSettings(service), ...messagingSettings(), ...extra };
+/** The settings every service reads: HTTP and lifecycle, its database, Service Bus. */
+function commonServiceSettings(service: ServiceDescriptor) {
+  const database = databaseSettings(service);
+  return {
+    ...serviceSettings(service),
+    ...database,
+    DB_SSL: inProduction(database.DB_SSL, databaseTlsInProduction),
+    DB_POOL_MAX: databasePoolSize(service),
+    ...messagingSettings(),
+  };
 }
 
-export type CommonServiceConfig = ConfigOf<ServiceSettings & DatabaseSettings & MessagingSettings>;
+/** Every setting a service reads: the common ones and its own extras. */
+export function serviceConfigSpec<E extends SettingsSpec>(service: ServiceDescriptor, extra: E) {
+  return { ...commonServiceSettings(service), ...extra };
+}
+
+export type CommonServiceConfig = ConfigOf<ReturnType<typeof commonServiceSettings>>;
 export type ServiceConfig<E extends SettingsSpec = Record<string, never>> = CommonServiceConfig & ConfigOf<E>;

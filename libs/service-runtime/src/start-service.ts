@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { SettingsSpec } from '@comply/config';
 import { ExceptionPassthroughFilter } from '@comply/messaging';
 import { NestPinoLogger } from '@comply/observability';
+import { HttpErrorFilter } from './http/http-error.filter';
 import { instrumentHttp, requestIdFor } from './http/http-instrumentation';
 import { PlatformModule } from './platform.module';
 import { CommonServiceConfig } from './service-config';
@@ -44,6 +45,7 @@ export async function startService<E extends SettingsSpec>(options: StartService
     adapter,
     { logger: new NestPinoLogger(logger), rawBody: true },
   );
+  app.useGlobalFilters(new HttpErrorFilter(logger));
   try {
     if (runtime.messaging) {
       // Deferred, so the filter is in place before Nest builds the handlers' exception zones; a

@@ -1,4 +1,5 @@
-import { databaseSettings, messagingSettings, platformSettings, Setting, SERVICES, serviceSettings, SettingsSpec } from '@comply/config';
+import { loadConfig, platformSettings, Setting, SERVICES } from '@comply/config';
+import { serviceConfigSpec } from '@comply/service-runtime';
 
 function formatDefault(value: unknown): string {
   return value === undefined ? '—' : `\`${String(value)}\``;
@@ -8,29 +9,31 @@ function row(cells: string[]): string {
   return `| ${cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
 }
 
-/** Defaults that differ per service are listed in service order. */
-function serviceDefault(name: string, specs: SettingsSpec[]): string {
-  const values = specs.map((spec) => spec[name].default);
+/** Defaults (derived ones included) that differ per service are listed in service order. */
+function serviceDefault(name: string, defaults: Record<string, unknown>[]): string {
+  const values = defaults.map((config) => config[name]);
   if (values.every((v) => v === values[0])) return formatDefault(values[0]);
   return values.map(formatDefault).join(' / ');
 }
 
 /**
- * The README's configuration table, generated from the setting declarations in libs/config so the
- * two cannot drift (a test compares them).
+ * The README's configuration table, generated from the setting declarations every service reads
+ * (libs/config, completed by libs/service-runtime) so the two cannot drift (a test compares them).
  */
 export function configurationTable(): string {
-  const serviceSpecs = SERVICES.map((s) => ({ ...serviceSettings(s), ...databaseSettings(s), ...messagingSettings() }));
+  const serviceSpecs = SERVICES.map((s) => serviceConfigSpec(s, {}));
+  const serviceDefaults = serviceSpecs.map((spec) => loadConfig(spec, {}) as Record<string, unknown>);
   const lines = [
-    row(['Variable', 'Read by', 'Default', 'What it does']),
-    row(['---', '---', '---', '---']),
+    row(['Variable', 'Read by', 'Default', 'Production', 'What it does']),
+    row(['---', '---', '---', '---', '---']),
   ];
   const describe = (entry: Setting<unknown>) => `${entry.doc}${entry.secret ? ' Secret: never logged.' : ''}`;
+  const production = (entry: Setting<unknown>) => entry.production?.doc ?? '';
   for (const [name, entry] of Object.entries(platformSettings)) {
-    lines.push(row([`\`${name}\``, entry.readBy ?? 'each service', formatDefault(entry.default), describe(entry)]));
+    lines.push(row([`\`${name}\``, entry.readBy ?? 'each service', formatDefault(entry.default), production(entry), describe(entry)]));
   }
   for (const [name, entry] of Object.entries(serviceSpecs[0])) {
-    lines.push(row([`\`${name}\``, 'each service', serviceDefault(name, serviceSpecs), describe(entry)]));
+    lines.push(row([`\`${name}\``, 'each service', serviceDefault(name, serviceDefaults), production(entry), describe(entry)]));
   }
   return lines.join('\n');
 }

@@ -41,8 +41,8 @@ export function freeFormObject({ maxBytes, description }: FreeFormLimits) {
 export function freeFormProblem(root: Record<string, unknown>, maxBytes: number): Problem | undefined {
   let bytes = 0;
   const stack: Array<{ value: unknown; path: PropertyKey[] }> = [{ value: root, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path } = next;
     if (value === null || typeof value === 'boolean') {
       bytes += String(value).length;
     } else if (typeof value === 'number') {

@@ -7,6 +7,7 @@ import { z } from 'zod';
  * outside the class, so only unpaired halves match it. The same pattern is published in the JSON
  * Schemas; validators that honour the `u` semantics (ajv, Python's jsonschema) apply it exactly.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this pattern refuses
 export const STORABLE_TEXT = /^[^\u0000\uD800-\uDFFF]*$/u;
 
 export const STORABLE_TEXT_MESSAGE = 'Must not contain NUL (U+0000) or an unpaired UTF-16 surrogate';

@@ -48,7 +48,7 @@ describe('database errors from a real server', () => {
     expect(databaseErrorOf(error)?.sqlState).toBe(sqlState);
     expect(classifyError(error)).toBe('invalid-data');
     expect(describeError(error)).toMatch(new RegExp(`^SQLSTATE ${sqlState} `));
-    expect(describeError(error)).not.toMatch(/a\u0000b|\\u0000|0000-01-01|2147483648/);
+    for (const value of ['a\u0000b', '\\u0000', '0000-01-01', '2147483648']) expect(describeError(error)).not.toContain(value);
   });
 
   it('a duplicate key is a conflict naming the constraint', async () => {
