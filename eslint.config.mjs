@@ -2,6 +2,8 @@ import nx from '@nx/eslint-plugin';
 
 const services = ['core-store', 'billing', 'analytics-ingest', 'audit-writer', 'backup-worker'];
 
+const dataAccess = 'Data access goes through an injected *.repository.ts (an @Injectable() provided by its feature module).';
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -32,6 +34,24 @@ export default [
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // SQL of an app lives in its repositories; the schema, the typed client and test fixtures need drizzle or pg too.
+    // Type-only imports count as well: a service that needs a drizzle type is shaping a query.
+    files: ['apps/**/*.ts'],
+    ignores: ['**/*.repository.ts', '**/database/**', '**/drizzle.config.ts', '**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'drizzle-orm', message: dataAccess },
+            { name: 'pg', message: dataAccess },
+          ],
+          patterns: [{ group: ['drizzle-orm/*'], message: dataAccess }],
+        },
+      ],
     },
   },
   {

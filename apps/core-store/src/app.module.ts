@@ -10,6 +10,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { QuotaModule } from './quota/quota.module';
 import { RecordsModule } from './records/records.module';
 import { ReferenceModule } from './reference/reference.module';
+import { TenantsModule } from './tenants/tenants.module';
 
 /**
  * core-store: system of record for mapping results. Health, metrics, config, logging, the
@@ -17,6 +18,6 @@ import { ReferenceModule } from './reference/reference.module';
  * field encryption and the cache are global to the feature modules below.
  */
 @Module({
-  imports: [AuthModule, EncryptionModule, RecordCacheModule, IngestModule, QuotaModule, RecordsModule, ReferenceModule, AdminModule, JobsModule, BackupsModule, DocsModule],
+  imports: [AuthModule, TenantsModule, EncryptionModule, RecordCacheModule, IngestModule, QuotaModule, RecordsModule, ReferenceModule, AdminModule, JobsModule, BackupsModule, DocsModule],
 })
 export class AppModule {}

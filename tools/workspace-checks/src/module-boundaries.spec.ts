@@ -9,8 +9,8 @@ interface LintResult {
   messages: Array<{ ruleId: string | null; message: string }>;
 }
 
-/** Lints `code` as if it were `file`, with the workspace's real ESLint config, in its own process. */
-function boundaryErrors(file: string, code: string): Promise<string[]> {
+/** Lints `code` as if it were `file`, with the workspace's real ESLint config, in its own process; the messages of `ruleId`. */
+function lintErrors(file: string, code: string, ruleId: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ESLINT, '--format', 'json', '--stdin', '--stdin-filename', file], { cwd: root });
     let stdout = '';
@@ -20,7 +20,7 @@ function boundaryErrors(file: string, code: string): Promise<string[]> {
     child.once('exit', () => {
       try {
         const [result] = JSON.parse(stdout) as LintResult[];
-        resolve(result.messages.filter((m) => m.ruleId === '@nx/enforce-module-boundaries').map((m) => m.message));
+        resolve(result.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message));
       } catch {
         reject(new Error(`eslint produced no report: ${stderr}`));
       }
@@ -28,6 +28,9 @@ function boundaryErrors(file: string, code: string): Promise<string[]> {
     child.stdin.end(code);
   });
 }
+
+const boundaryErrors = (file: string, code: string) => lintErrors(file, code, '@nx/enforce-module-boundaries');
+const dataAccessErrors = (file: string, code: string) => lintErrors(file, code, 'no-restricted-imports');
 
 /** `npm run lint` enforces the dependency rules of DESIGN.md; these cases prove it would fail. */
 describe('module boundaries (npm run lint)', () => {
@@ -60,5 +63,28 @@ describe('module boundaries (npm run lint)', () => {
   it('accepts an app importing shared libraries', async () => {
     const errors = await boundaryErrors('apps/billing/src/fine.ts', "import { runService } from '@comply/service-runtime';\nexport { runService };\n");
     expect(errors).toEqual([]);
+  });
+});
+
+/** Data access in apps goes through injected repositories: drizzle and pg are imported only where queries live. */
+describe('data access convention (npm run lint)', () => {
+  jest.setTimeout(60_000);
+
+  const query = "import { eq, sql } from 'drizzle-orm';\nexport const byId = (id: string) => [eq, sql`id = ${id}`];\n";
+
+  it('rejects drizzle in a service, and names the convention', async () => {
+    const errors = await dataAccessErrors('apps/core-store/src/records/records.service.ts', query);
+    expect(errors).toEqual([expect.stringContaining('Data access goes through an injected *.repository.ts')]);
+  });
+
+  it('rejects a type-only drizzle import, drizzle subpaths and pg outside repositories', async () => {
+    const code = "import type { SQL } from 'drizzle-orm';\nimport { pgTable } from 'drizzle-orm/pg-core';\nimport { Pool } from 'pg';\nexport type Parts = [SQL, typeof pgTable, Pool];\n";
+    expect(await dataAccessErrors('apps/billing/src/invoices/invoices.controller.ts', code)).toHaveLength(3);
+  });
+
+  it('accepts drizzle in a repository, the database folder and test fixtures', async () => {
+    expect(await dataAccessErrors('apps/core-store/src/records/records.repository.ts', query)).toEqual([]);
+    expect(await dataAccessErrors('apps/core-store/src/database/core-database.ts', query)).toEqual([]);
+    expect(await dataAccessErrors('apps/core-store/src/testing/record-fixtures.ts', query)).toEqual([]);
   });
 });

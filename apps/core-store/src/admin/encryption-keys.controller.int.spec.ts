@@ -1,7 +1,6 @@
 import { FieldEncryptor, LocalKeyEncryptionKey } from '@comply/crypto';
-import { CoreDatabase } from '../database/core-database';
+import { DataKeysRepository } from '../encryption/data-keys.repository';
 import { decryptSourceData } from '../encryption/source-data-cipher';
-import { PgDataKeyStore } from '../encryption/pg-data-key-store';
 import { CoreStoreTestApp, startCoreStoreTestApp, TestTenant } from '../testing/core-store-test-app';
 import { mappingSubmission, SECRET_SOURCE_TEXT } from '../testing/mapping-fixtures';
 
@@ -56,7 +55,7 @@ describe('admin key rotation', () => {
     expect(await ciphertextOf(record)).toBe(ciphertextBefore);
     await kek.removeVersion(kek.versionIds.find((id) => id !== newVersion)!);
     // An encryptor with nothing in memory and only the new KEK version still reads the old record.
-    const fresh = new FieldEncryptor({ kek: await LocalKeyEncryptionKey.open(keyFile), store: new PgDataKeyStore(app.service.runtime.database as CoreDatabase) });
+    const fresh = new FieldEncryptor({ kek: await LocalKeyEncryptionKey.open(keyFile), store: app.service.app.get(DataKeysRepository) });
     expect((await decryptSourceData(fresh, 'acme', record, ciphertextBefore)).text).toBe(SECRET_SOURCE_TEXT);
     expect((await admin('/admin/data-keys/rewrap')).body.rewrapped).toBe(0);
     const audit = (await app.outbox('audit.event.v1')).filter((e) => e.body.action === 'data_key.rewrap');

@@ -4,6 +4,7 @@ import { FieldEncryptor } from '@comply/crypto';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
 import { CoreDatabase } from '../database/core-database';
+import { DataKeysRepository } from '../encryption/data-keys.repository';
 import { recordAdminAction } from './admin-audit';
 import { ApiKeysRepository } from './api-keys.repository';
 import { existingTenant, inTenant, lockedTenant } from './tenant-lookup';
@@ -22,6 +23,7 @@ export class TenantErasureService {
     @Inject(DATABASE_CLIENT) private readonly database: CoreDatabase,
     private readonly encryptor: FieldEncryptor,
     private readonly tenants: TenantsAdminRepository,
+    private readonly dataKeys: DataKeysRepository,
     private readonly keys: ApiKeysRepository,
     private readonly authenticator: ApiKeyAuthenticator,
   ) {}
@@ -29,7 +31,7 @@ export class TenantErasureService {
   async erase(tenantId: string, requestId: string): Promise<TenantErasureResponse> {
     const dataKeys = await inTenant(this.database, tenantId, async (tx) => {
       await existingTenant(tx, this.tenants, tenantId);
-      return this.tenants.countDataKeys(tx, tenantId);
+      return this.dataKeys.countOf(tx, tenantId);
     });
     // Keys first: should anything below fail, the data is already unreadable and a retry completes the rest.
     await this.encryptor.destroyTenantKeys(tenantId);
@@ -37,7 +39,7 @@ export class TenantErasureService {
       const tenant = await lockedTenant(tx, this.tenants, tenantId);
       // A write that was encrypting while the keys went may have made a new one: it goes too. No other
       // can land before this commits: a key's insert waits on this row lock for its foreign key check.
-      const lateKeys = await this.tenants.deleteDataKeys(tx, tenantId);
+      const lateKeys = await this.dataKeys.deleteAllOf(tx, tenantId);
       await this.tenants.setStatus(tx, tenantId, 'erased');
       const revokedApiKeys = await this.keys.revokeAll(tx, tenantId);
       await recordAdminAction(tx, {

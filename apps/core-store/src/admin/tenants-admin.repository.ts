@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { TenantStatus } from '@comply/contracts';
-import { count, eq, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { CoreTransaction } from '../database/core-database';
-import { tenantConfigs, tenantDataKeys, tenants } from '../database/schema';
+import { tenantConfigs, tenants } from '../database/schema';
 
 export type TenantRow = typeof tenants.$inferSelect;
 export type TenantConfigRow = typeof tenantConfigs.$inferSelect;
@@ -52,22 +52,5 @@ export class TenantsAdminRepository {
       .where(eq(tenantConfigs.tenantId, tenantId))
       .returning();
     return row;
-  }
-
-  async countDataKeys(tx: CoreTransaction, tenantId: string): Promise<number> {
-    const [row] = await tx.select({ keys: count() }).from(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId));
-    return row.keys;
-  }
-
-  /** Deletes data keys (and forgets the current one); returns how many there were. */
-  async deleteDataKeys(tx: CoreTransaction, tenantId: string): Promise<number> {
-    const deleted = await tx.delete(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId)).returning({ keyId: tenantDataKeys.keyId });
-    if (deleted.length > 0) {
-      await tx
-        .update(tenantConfigs)
-        .set({ encryptionKeyId: null, version: sql`${tenantConfigs.version} + 1`, updatedAt: sql`now()` })
-        .where(eq(tenantConfigs.tenantId, tenantId));
-    }
-    return deleted.length;
   }
 }

@@ -1,26 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApiKeyScope, TenantStatus } from '@comply/contracts';
+import type { ApiKeyScope } from '@comply/contracts';
 import type { Logger } from '@comply/observability';
-import { withTenant } from '@comply/persistence';
-import { DATABASE_CLIENT, LOGGER, SERVICE_CONFIG } from '@comply/service-runtime';
-import { eq, sql } from 'drizzle-orm';
+import { LOGGER, SERVICE_CONFIG } from '@comply/service-runtime';
 import { CoreStoreConfig } from '../core-store-settings';
-import { CoreDatabase } from '../database/core-database';
-import { apiKeys } from '../database/schema';
 import { parseApiKey, secretMatches } from './api-key';
+import { ApiKeyCredentials, ApiKeyCredentialsRepository } from './api-key-credentials.repository';
 
 export type Authentication =
   | { ok: true; tenantId: string; keyId: string; scopes: ApiKeyScope[] }
   | { ok: false; status: 401 | 403; reason: string };
-
-interface KeyRow {
-  id: string;
-  tenant_id: string;
-  secret_hash: string;
-  scopes: ApiKeyScope[];
-  revoked_at: Date | null;
-  tenant_status: TenantStatus;
-}
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -31,13 +19,13 @@ const LAST_USED_RESOLUTION_MS = 60_000;
  */
 @Injectable()
 export class ApiKeyAuthenticator {
-  private readonly remembered = new Map<string, { row: KeyRow; until: number }>();
+  private readonly remembered = new Map<string, { row: ApiKeyCredentials; until: number }>();
   private readonly lastUsedWritten = new Map<string, number>();
 
   constructor(
-    @Inject(DATABASE_CLIENT) private readonly database: CoreDatabase,
     @Inject(SERVICE_CONFIG) private readonly config: CoreStoreConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly credentials: ApiKeyCredentialsRepository,
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<Authentication> {
@@ -64,26 +52,23 @@ export class ApiKeyAuthenticator {
     for (const [prefix, entry] of this.remembered) if (entry.row.tenant_id === tenantId) this.remembered.delete(prefix);
   }
 
-  private async lookup(prefix: string): Promise<KeyRow | undefined> {
+  private async lookup(prefix: string): Promise<ApiKeyCredentials | undefined> {
     const now = Date.now();
     const cached = this.remembered.get(prefix);
     if (cached && cached.until > now) return cached.row;
-    const result = await this.database.db.execute<KeyRow & Record<string, unknown>>(
-      sql`select id, tenant_id, secret_hash, scopes, revoked_at, tenant_status from core_api_key_by_prefix(${prefix})`,
-    );
-    const row = result.rows[0];
+    const row = await this.credentials.findByPrefix(prefix);
     if (row && this.config.API_KEY_CACHE_TTL_MS > 0) this.remembered.set(prefix, { row, until: now + this.config.API_KEY_CACHE_TTL_MS });
     else this.remembered.delete(prefix);
     return row;
   }
 
   /** Records last use at minute resolution, off the request path. */
-  private touch(row: KeyRow): void {
+  private touch(row: ApiKeyCredentials): void {
     const now = Date.now();
     if ((this.lastUsedWritten.get(row.id) ?? 0) > now - LAST_USED_RESOLUTION_MS) return;
     this.lastUsedWritten.set(row.id, now);
-    withTenant(this.database.db, row.tenant_id, (tx) => tx.update(apiKeys).set({ lastUsedAt: new Date(now) }).where(eq(apiKeys.id, row.id))).catch(
-      (error: unknown) => this.logger.warn({ err: error, keyId: row.id }, 'could not record API key use'),
-    );
+    this.credentials
+      .recordUse(row.tenant_id, row.id, new Date(now))
+      .catch((error: unknown) => this.logger.warn({ err: error, keyId: row.id }, 'could not record API key use'));
   }
 }

@@ -1,7 +1,7 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { BackupCompletedV1, BackupFailedV1 } from '@comply/contracts';
-import { PermanentError, ServiceBusContext } from '@comply/messaging';
+import { ServiceBusContext } from '@comply/messaging';
 import { enterTenant } from '@comply/persistence';
 import { CoreTransaction } from '../database/core-database';
 import { BackupStatusRepository } from './backup-status.repository';
@@ -21,7 +21,7 @@ export class BackupStatusHandler {
   constructor(private readonly repository: BackupStatusRepository) {}
 
   @EventPattern('backup.completed.v1')
-  async completed(@Payload() event: BackupCompletedV1, @Ctx() context: ServiceBusContext): Promise<void> {
+  async completed(@Payload() event: BackupCompletedV1, @Ctx() context: ServiceBusContext<CoreTransaction>): Promise<void> {
     if (event.database !== 'core') return;
     const startedAt = new Date(event.startedAt);
     const marked = await this.forEachTenant(event, context, (tx, tenantId) => this.repository.markBackedUp(tx, tenantId, event.backupId, startedAt));
@@ -29,7 +29,7 @@ export class BackupStatusHandler {
   }
 
   @EventPattern('backup.failed.v1')
-  async failed(@Payload() event: BackupFailedV1, @Ctx() context: ServiceBusContext): Promise<void> {
+  async failed(@Payload() event: BackupFailedV1, @Ctx() context: ServiceBusContext<CoreTransaction>): Promise<void> {
     if (event.database !== 'core') return;
     const startedAt = new Date(event.startedAt);
     const marked = await this.forEachTenant(event, context, (tx, tenantId) => this.repository.markFailed(tx, tenantId, event.backupId, startedAt));
@@ -39,13 +39,10 @@ export class BackupStatusHandler {
   /** Runs `update` in the message's transaction once per tenant the backup covered, each in that tenant's context. */
   private async forEachTenant(
     event: BackupEvent,
-    context: ServiceBusContext,
+    context: ServiceBusContext<CoreTransaction>,
     update: (tx: CoreTransaction, tenantId: string) => Promise<number>,
   ): Promise<number> {
-    const tx = context.tx as CoreTransaction;
-    if (event.tenantId && context.tenantId && context.tenantId !== event.tenantId) {
-      throw new PermanentError(`Message tenantId property "${context.tenantId}" differs from the body's tenantId "${event.tenantId}"`, 'TenantMismatch');
-    }
+    const { tx } = context;
     const tenantIds = event.tenantId ? [event.tenantId] : await this.repository.tenantIds(tx);
     let total = 0;
     for (const tenantId of tenantIds) {

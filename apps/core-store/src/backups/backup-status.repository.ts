@@ -1,17 +1,21 @@
+import { Injectable } from '@nestjs/common';
 import { and, eq, lte, ne } from 'drizzle-orm';
 import { CoreTransaction } from '../database/core-database';
 import { storageRecords } from '../database/schema';
-import { tenantIdsWithStatus } from '../tenants/tenant-directory';
+import { TenantsRepository } from '../tenants/tenants.repository';
 
 /**
  * Backup bookkeeping on storage_records, in the transaction of the backup event being handled.
  * Each update covers one tenant (the one app.tenant_id names) and only rows that are not yet
  * backed up: what storage_records_backup_pending_idx holds, by tenant and created_at.
  */
+@Injectable()
 export class BackupStatusRepository {
+  constructor(private readonly tenants: TenantsRepository) {}
+
   /** Tenants a whole-database backup covered: every one that can still hold records it did not yet see as deleted. */
   tenantIds(tx: CoreTransaction): Promise<string[]> {
-    return tenantIdsWithStatus(tx, ['active', 'suspended']);
+    return this.tenants.idsWithStatus(tx, ['active', 'suspended']);
   }
 
   /** Records stored by the time the backup started are in it. Returns how many changed. */

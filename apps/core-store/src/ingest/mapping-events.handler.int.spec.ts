@@ -88,6 +88,22 @@ describe('core-store bus consumers', () => {
     expect([...dead, ...more].find((m) => m.deadLetterReason === 'UnknownTenant')?.deadLetterErrorDescription).toMatch(/nobody/);
   }, 60_000);
 
+  it('refuses single mappings of a batch without splitting it: the rest is stored in one transaction', async () => {
+    await app.createTenant('picky', { allowedDetectors: ['presidio'] });
+    const kept = Array.from({ length: 30 }, () => mappingEvent('picky'));
+    const refused = { ...mappingEvent('picky'), detector: { name: 'regex', type: 'pii', version: '1' } };
+    await sendMappings([...kept.slice(0, 15), refused, mappingEvent('nobody'), ...kept.slice(15)]);
+    const dead = await until(
+      () => app.drain('mapping-events', 'core-store', { deadLetter: true, quietMs: 500 }),
+      (messages) => messages.length >= 2,
+    );
+    expect(dead.map((m) => m.deadLetterReason).sort()).toEqual(['DetectorNotAllowed', 'UnknownTenant']);
+    await until(() => count(`tenant_id = 'picky'`), (n) => n >= 30);
+    const transactions = await app.sql<{ n: number }>(`select count(distinct xmin::text)::int as n from storage_records where tenant_id = 'picky'`);
+    expect(transactions[0].n).toBeLessThanOrEqual(2);
+    expect(await app.sql(`select 1 from storage_record_keys where tenant_id = 'picky' and request_id = $1`, [refused.requestId])).toEqual([]);
+  }, 60_000);
+
   it('applies billing quota changes in order of occurrence, ignoring a late older one, and dead-letters an unknown tenant', async () => {
     const quota = (tenantId: string, monthlyRecords: number, occurredAt: string) => ({
       subject: 'billing.quota.changed.v1',

@@ -1,49 +1,40 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { IncomingEvent, PermanentError, ServiceBusContext } from '@comply/messaging';
+import { IncomingEvent, ServiceBusContext } from '@comply/messaging';
 import { enterTenant } from '@comply/persistence';
 import { AuditActor } from '../audit/audit-event';
 import { CoreTransaction } from '../database/core-database';
-import { IngestRejection } from './ingest-rejection';
 import { MappingIngestService } from './mapping-ingest.service';
 
 const BUS_ACTOR: AuditActor = { type: 'service', id: 'core-store' };
 
 /**
  * Bus ingest from the `mapping-events` subscription, in batches: one transaction stores a whole
- * batch, switching the tenant context per tenant. A rejected mapping fails the batch, and the
- * transport then handles its messages one by one, so only the offending one is dead-lettered
- * (with the rejection code as reason) while the rest are stored.
+ * batch, switching the tenant context per tenant. A mapping a rule refuses (unknown or inactive
+ * tenant, detector not allowed, over quota) is rejected on its own and dead-lettered with the
+ * rule as reason, while the rest of the batch is stored. The transport has already dead-lettered
+ * malformed messages and those whose tenantId property differs from the body.
  */
 @Controller()
 export class MappingEventsHandler {
   constructor(private readonly ingest: MappingIngestService) {}
 
   @EventPattern('mapping.result.v1', { batchSize: 200 })
-  async handle(@Payload() events: IncomingEvent<'mapping.result.v1'>[], @Ctx() context: ServiceBusContext): Promise<void> {
-    const tx = context.tx as CoreTransaction;
+  async handle(@Payload() events: IncomingEvent<'mapping.result.v1'>[], @Ctx() context: ServiceBusContext<CoreTransaction>): Promise<void> {
     for (const [tenantId, group] of groupByTenant(events)) {
-      const mismatch = group.find((event) => event.tenantId !== undefined && event.tenantId !== tenantId);
-      if (mismatch) {
-        throw new PermanentError(`Message tenantId property "${mismatch.tenantId}" differs from the body's tenantId "${tenantId}"`, 'TenantMismatch');
-      }
-      await enterTenant(tx, tenantId);
-      try {
-        await this.ingest.ingest(
-          tx,
-          tenantId,
-          group.map(({ payload: { tenantId: _tenant, ...mapping }, correlationId, messageId, traceparent }) => ({
-            mapping,
-            correlationId,
-            causationId: messageId,
-            traceparent,
-          })),
-          { channel: 'bus', actor: BUS_ACTOR },
-        );
-      } catch (error) {
-        if (error instanceof IngestRejection) throw new PermanentError(error.message, error.code);
-        throw error;
-      }
+      await enterTenant(context.tx, tenantId);
+      const { rejections } = await this.ingest.ingest(
+        context.tx,
+        tenantId,
+        group.map(({ payload: { tenantId: _tenant, ...mapping }, correlationId, messageId, traceparent }) => ({
+          mapping,
+          correlationId,
+          causationId: messageId,
+          traceparent,
+        })),
+        { channel: 'bus', actor: BUS_ACTOR },
+      );
+      for (const rejection of rejections) context.reject(group[rejection.index], rejection.code, rejection.message);
     }
   }
 }

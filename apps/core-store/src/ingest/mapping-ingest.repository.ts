@@ -1,3 +1,4 @@
+import { Injectable } from '@nestjs/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { CoreTransaction } from '../database/core-database';
 import { storageRecordKeys, storageRecords, tenantUsage } from '../database/schema';
@@ -5,6 +6,7 @@ import { storageRecordKeys, storageRecords, tenantUsage } from '../database/sche
 export type NewRecordRow = typeof storageRecords.$inferInsert;
 
 /** The SQL of ingest; every call runs inside the tenant's transaction. */
+@Injectable()
 export class MappingIngestRepository {
   /**
    * Claims each (tenant, request id) in the idempotency ledger. Returns the keys this transaction
@@ -27,7 +29,13 @@ export class MappingIngestRepository {
     return new Map(rows.map((row) => [row.requestId, row.recordId]));
   }
 
-  /** Adds to the month's usage and returns the new total; the row lock serialises a tenant's concurrent ingests. */
+  /** Gives back keys this transaction claimed for mappings it then refused, so a later resend can be stored. */
+  async releaseRequestIds(tx: CoreTransaction, tenantId: string, requestIds: string[]): Promise<void> {
+    if (requestIds.length === 0) return;
+    await tx.delete(storageRecordKeys).where(and(eq(storageRecordKeys.tenantId, tenantId), inArray(storageRecordKeys.requestId, requestIds)));
+  }
+
+  /** Adds to (or, negative, takes back from) the month's usage and returns the new total; the row lock serialises a tenant's concurrent ingests. */
   async addUsage(tx: CoreTransaction, tenantId: string, month: string, records: number): Promise<number> {
     const [row] = await tx
       .insert(tenantUsage)

@@ -148,11 +148,15 @@ describe('POST /v1/mappings', () => {
     expect(huge.status).toBe(413);
   });
 
-  it('answers 400 for a detector the tenant does not allow', async () => {
+  it('answers 400 naming every mapping whose detector the tenant does not allow, storing none', async () => {
     const strict = await app.createTenant('strict', { allowedDetectors: ['gitleaks'] });
-    const refused = await submit(strict, [mappingSubmission({ detector: { name: 'gitleaks', type: 'secrets', version: '8' } }), mappingSubmission()]);
+    const gitleaks = () => mappingSubmission({ detector: { name: 'gitleaks', type: 'secrets', version: '8' } });
+    const refused = await submit(strict, [gitleaks(), mappingSubmission(), gitleaks(), mappingSubmission()]);
     expect(refused.status).toBe(400);
-    expect(refused.body.issues).toEqual([{ path: '[1].detector.name', message: expect.stringMatching(/presidio.*not allowed/) }]);
+    expect(refused.body.issues).toEqual([
+      { path: '[1].detector.name', message: expect.stringMatching(/presidio.*not allowed/) },
+      { path: '[3].detector.name', message: expect.stringMatching(/presidio.*not allowed/) },
+    ]);
     expect(await app.sql(`select id from storage_records where tenant_id = 'strict'`)).toEqual([]);
   });
 
@@ -161,7 +165,7 @@ describe('POST /v1/mappings', () => {
     expect((await submit(small, [mappingSubmission(), mappingSubmission()])).status).toBe(202);
     const over = await submit(small, [mappingSubmission(), mappingSubmission()]);
     expect(over.status).toBe(429);
-    expect(over.body.message).toMatch(/quota of 3.*1 left/);
+    expect(over.body.message).toMatch(/quota of 3 reached.*1 of 2 new records fit/);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
     const last = mappingSubmission();
     expect((await submit(small, last)).status).toBe(202);

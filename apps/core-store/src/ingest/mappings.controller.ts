@@ -7,11 +7,18 @@ import { actorOf, Caller, CurrentCaller } from '../auth/caller';
 import { RequireScope } from '../auth/require-scope';
 import { CoreDatabase } from '../database/core-database';
 import { invalidRequest } from '../http/request-validation';
-import { IngestRejection } from './ingest-rejection';
+import { ItemRejection } from './ingest-rules';
 import { MappingIngestService } from './mapping-ingest.service';
 import { fieldPath, parseSubmissions } from './mapping-submissions';
 
-/** HTTP ingest: what producers without Service Bus access use. The API key decides the tenant. */
+/** Thrown inside the transaction so that a refused submission stores none of its mappings. */
+class SubmissionRefused extends Error {
+  constructor(readonly rejections: ItemRejection[]) {
+    super(rejections[0].message);
+  }
+}
+
+/** HTTP ingest: what producers without Service Bus access use. The API key decides the tenant. All mappings of a request are stored, or none. */
 @Controller('v1/mappings')
 export class MappingsController {
   constructor(
@@ -25,34 +32,36 @@ export class MappingsController {
   async submit(@Body() body: unknown, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestResponse> {
     const { batch, mappings } = parseSubmissions(body);
     try {
-      const records = await withTenant(this.database.db, caller.tenantId, (tx) =>
-        this.ingest.ingest(
+      const records = await withTenant(this.database.db, caller.tenantId, async (tx) => {
+        const { outcomes, rejections } = await this.ingest.ingest(
           tx,
           caller.tenantId,
           mappings.map((mapping) => ({ mapping, correlationId: caller.requestId })),
           { channel: 'http', actor: actorOf(caller) },
-        ),
-      );
+        );
+        if (rejections.length > 0) throw new SubmissionRefused(rejections);
+        return outcomes;
+      });
       return { records };
     } catch (error) {
-      if (error instanceof IngestRejection) throw httpErrorOf(error, batch, reply);
+      if (error instanceof SubmissionRefused) throw httpErrorOf(error.rejections, batch, reply);
       throw error;
     }
   }
 }
 
-function httpErrorOf(rejection: IngestRejection, batch: boolean, reply: FastifyReply): HttpException {
-  switch (rejection.code) {
-    case 'DetectorNotAllowed':
-      return invalidRequest(batch ? 'mappings' : 'mapping', [
-        { path: fieldPath(batch, rejection.index ?? 0, 'detector.name'), message: rejection.message },
-      ]);
-    case 'QuotaExceeded':
-      if (rejection.retryAt) reply.header('retry-after', String(Math.max(1, Math.ceil((rejection.retryAt.getTime() - Date.now()) / 1000))));
-      return new HttpException({ statusCode: 429, error: 'Too Many Requests', message: rejection.message }, 429);
-    case 'UnknownTenant':
-      return new NotFoundException(rejection.message);
-    default:
-      return new ForbiddenException(rejection.message);
+/** The tenant's standing first (it refuses every mapping alike), then every disallowed detector at once, then the quota. */
+function httpErrorOf(rejections: ItemRejection[], batch: boolean, reply: FastifyReply): HttpException {
+  const [first] = rejections;
+  if (first.code === 'UnknownTenant') return new NotFoundException(first.message);
+  if (first.code === 'TenantNotActive') return new ForbiddenException(first.message);
+  const detectors = rejections.filter((rejection) => rejection.code === 'DetectorNotAllowed');
+  if (detectors.length > 0) {
+    return invalidRequest(
+      batch ? 'mappings' : 'mapping',
+      detectors.map((rejection) => ({ path: fieldPath(batch, rejection.index, 'detector.name'), message: rejection.message })),
+    );
   }
+  if (first.retryAt) reply.header('retry-after', String(Math.max(1, Math.ceil((first.retryAt.getTime() - Date.now()) / 1000))));
+  return new HttpException({ statusCode: 429, error: 'Too Many Requests', message: first.message }, 429);
 }

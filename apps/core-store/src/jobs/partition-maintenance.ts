@@ -1,17 +1,14 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from '@comply/observability';
-import { DATABASE_CLIENT, LOGGER, SERVICE_CONFIG } from '@comply/service-runtime';
-import { sql } from 'drizzle-orm';
+import { LOGGER, SERVICE_CONFIG } from '@comply/service-runtime';
 import { CoreStoreConfig } from '../core-store-settings';
-import { CoreDatabase } from '../database/core-database';
-import { withAdvisoryLock } from './advisory-lock';
+import { AdvisoryLockRepository } from './advisory-lock.repository';
 import { previousMonthStart } from './partition-window';
 import { PeriodicTask } from './periodic-task';
+import { StoragePartitionsRepository } from './storage-partitions.repository';
 
 const LOCK = 'core-store:partition-maintenance';
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Creating a partition locks storage_records briefly; rather give up (and retry) than queue every query behind a long one. */
-const LOCK_TIMEOUT = '5s';
 
 export interface PartitionMaintenanceResult {
   /** Another replica was at it: this run did nothing. */
@@ -30,9 +27,10 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnModuleDes
   private readonly schedule: PeriodicTask;
 
   constructor(
-    @Inject(DATABASE_CLIENT) private readonly database: CoreDatabase,
     @Inject(SERVICE_CONFIG) private readonly config: CoreStoreConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly locks: AdvisoryLockRepository,
+    private readonly partitions: StoragePartitionsRepository,
   ) {
     this.schedule = new PeriodicTask({ name: 'partition maintenance', intervalMs: DAY_MS, run: () => this.runOnce(), logger });
   }
@@ -49,13 +47,7 @@ export class PartitionMaintenance implements OnApplicationBootstrap, OnModuleDes
   async runOnce(now = new Date()): Promise<PartitionMaintenanceResult> {
     // Last month, this month, and the months ahead.
     const months = this.config.PARTITION_MONTHS_AHEAD + 2;
-    const run = await withAdvisoryLock(this.database, LOCK, async (tx) => {
-      await tx.execute(sql`select set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`);
-      const result = await tx.execute<{ partition: string }>(
-        sql`select core_ensure_storage_partitions(${previousMonthStart(now)}::date, ${months}) as partition`,
-      );
-      return result.rows.map((row) => row.partition);
-    });
+    const run = await this.locks.withLock(LOCK, (tx) => this.partitions.ensure(tx, previousMonthStart(now), months));
     if (!run.acquired) return { skipped: true, created: [] };
     if (run.value.length > 0) this.logger.info({ partitions: run.value }, 'created storage_records partitions');
     return { skipped: false, created: run.value };

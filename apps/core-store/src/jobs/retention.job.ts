@@ -5,7 +5,6 @@ import { addAllToOutbox, OutgoingEvent } from '@comply/messaging';
 import type { Logger, ServiceMetrics } from '@comply/observability';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT, LOGGER, SERVICE_CONFIG, SERVICE_METRICS } from '@comply/service-runtime';
-import { eq, sql, SQL } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { AuditActor, auditEvent } from '../audit/audit-event';
@@ -13,18 +12,17 @@ import { recordCacheKey } from '../cache/record-cache-key';
 import { RECORD_CACHE } from '../cache/record-cache.module';
 import { CoreStoreConfig } from '../core-store-settings';
 import { CoreDatabase, CoreTransaction } from '../database/core-database';
-import { tenantUsage } from '../database/schema';
-import { withAdvisoryLock } from './advisory-lock';
+import { TenantsRepository } from '../tenants/tenants.repository';
+import { AdvisoryLockRepository } from './advisory-lock.repository';
 import { previousMonthStart } from './partition-window';
 import { PeriodicTask } from './periodic-task';
-import { tenantIdsWithStatus } from '../tenants/tenant-directory';
+import { RetentionRepository } from './retention.repository';
+import { StoragePartitionsRepository } from './storage-partitions.repository';
 
 const LOCK = 'core-store:retention';
 const RETENTION_ACTOR: AuditActor = { type: 'system', id: 'retention' };
 /** After start, once the service has settled; then every RETENTION_INTERVAL_MS. */
 const FIRST_RUN_DELAY_MS = 30_000;
-/** Dropping a partition locks storage_records; rather give up (and retry next run) than queue every query behind a long one. */
-const DROP_LOCK_TIMEOUT = '5s';
 
 export type RetentionReason = Exclude<RecordDeletionReason, 'request'>;
 
@@ -74,6 +72,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(RECORD_CACHE) private readonly cache: Cache,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly tenants: TenantsRepository,
+    private readonly locks: AdvisoryLockRepository,
+    private readonly retention: RetentionRepository,
+    private readonly partitions: StoragePartitionsRepository,
   ) {
     this.schedule = new PeriodicTask({ name: 'retention', intervalMs: config.RETENTION_INTERVAL_MS, run: () => this.runOnce(), logger });
     this.deletedTotal = new Counter({
@@ -104,9 +106,9 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     const correlationId = randomUUID();
     const deleted: Record<RetentionReason, number> = { retention: 0, tenant_erasure: 0 };
     const failedTenants: string[] = [];
-    const run = await withAdvisoryLock(this.database, LOCK, async (lockTx) => {
+    const run = await this.locks.withLock(LOCK, async (lockTx) => {
       for (const sweep of SWEEPS) {
-        for (const tenantId of await tenantIdsWithStatus(lockTx, sweep.statuses)) {
+        for (const tenantId of await this.tenants.idsWithStatus(lockTx, sweep.statuses)) {
           if (this.shuttingDown) return [];
           try {
             await this.sweepTenant(tenantId, sweep, now, correlationId, deleted);
@@ -129,25 +131,26 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   private async sweepTenant(tenantId: string, sweep: Sweep, now: Date, correlationId: string, deleted: Record<RetentionReason, number>): Promise<void> {
     const erasure = sweep.reason === 'tenant_erasure';
     // An erased tenant loses everything; otherwise only what expired.
-    const due = erasure ? sql`` : sql`and expires_at <= ${now}`;
-    await this.deleteRecords(tenantId, sweep, due, correlationId, deleted);
+    const expiredBy = erasure ? undefined : now;
+    await this.deleteRecords(tenantId, sweep, expiredBy, correlationId, deleted);
     if (this.shuttingDown) return;
-    await this.deleteLedgerRows(tenantId, due);
+    await this.deleteLedgerRows(tenantId, expiredBy);
     if (erasure && !this.shuttingDown) {
-      await withTenant(this.database.db, tenantId, (tx) => tx.delete(tenantUsage).where(eq(tenantUsage.tenantId, tenantId)));
+      await withTenant(this.database.db, tenantId, (tx) => this.retention.deleteUsage(tx, tenantId));
     }
   }
 
-  private async deleteRecords(tenantId: string, sweep: Sweep, due: SQL, correlationId: string, deleted: Record<RetentionReason, number>): Promise<void> {
+  private async deleteRecords(
+    tenantId: string,
+    sweep: Sweep,
+    expiredBy: Date | undefined,
+    correlationId: string,
+    deleted: Record<RetentionReason, number>,
+  ): Promise<void> {
     const batchSize = this.config.RETENTION_BATCH_SIZE;
     for (;;) {
       const ids = await withTenant(this.database.db, tenantId, async (tx) => {
-        // The primary key includes the partition key, so each row is found in its own partition.
-        const result = await tx.execute<{ id: string }>(sql`
-          delete from storage_records where (id, created_at) in (
-            select id, created_at from storage_records where tenant_id = ${tenantId} ${due} limit ${batchSize})
-          returning id`);
-        const recordIds = result.rows.map((row) => row.id);
+        const recordIds = await this.retention.deleteRecords(tx, tenantId, expiredBy, batchSize);
         if (recordIds.length > 0) await addAllToOutbox(tx, this.deletionEvents(tenantId, recordIds, sweep, correlationId));
         return recordIds;
       });
@@ -176,15 +179,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** The idempotency ledger rows of deleted records, once they expired too (all of them for an erased tenant). */
-  private async deleteLedgerRows(tenantId: string, due: SQL): Promise<void> {
+  private async deleteLedgerRows(tenantId: string, expiredBy: Date | undefined): Promise<void> {
     const batchSize = this.config.RETENTION_BATCH_SIZE;
     for (;;) {
-      const deleted = await withTenant(this.database.db, tenantId, async (tx) => {
-        const result = await tx.execute(sql`
-          delete from storage_record_keys where (tenant_id, request_id) in (
-            select tenant_id, request_id from storage_record_keys where tenant_id = ${tenantId} ${due} limit ${batchSize})`);
-        return result.rowCount ?? 0;
-      });
+      const deleted = await withTenant(this.database.db, tenantId, (tx) => this.retention.deleteLedgerRows(tx, tenantId, expiredBy, batchSize));
       if (deleted < batchSize || this.shuttingDown) return;
     }
   }
@@ -198,16 +196,10 @@ export class RetentionJob implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** In a savepoint of the lock's transaction, so a lock timeout costs this step only. */
+  /** A failure (a lock timeout) costs this step only: the lock's transaction stays usable. */
   private async dropEmptyPartitions(lockTx: CoreTransaction, now: Date): Promise<string[]> {
     try {
-      return await lockTx.transaction(async (tx) => {
-        await tx.execute(sql`select set_config('lock_timeout', ${DROP_LOCK_TIMEOUT}, true)`);
-        const result = await tx.execute<{ partition: string }>(
-          sql`select core_drop_empty_storage_partitions(${previousMonthStart(now)}::date) as partition`,
-        );
-        return result.rows.map((row) => row.partition);
-      });
+      return await this.partitions.dropEmptyBefore(lockTx, previousMonthStart(now));
     } catch (error) {
       this.logger.warn({ err: error }, 'could not drop empty storage_records partitions; the next run tries again');
       return [];

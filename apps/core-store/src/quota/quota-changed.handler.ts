@@ -2,36 +2,28 @@ import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { BillingQuotaChangedV1 } from '@comply/contracts';
 import { PermanentError, ServiceBusContext } from '@comply/messaging';
-import { enterTenant } from '@comply/persistence';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import { CoreTransaction } from '../database/core-database';
-import { tenantConfigs } from '../database/schema';
+import { QuotaRepository } from './quota.repository';
 
 /**
  * Plan limits from billing, kept in tenant_configs where ingest reads them in its own
  * transaction. Quota events may arrive out of order: only one newer than the last applied counts.
+ * The transport runs the handler in the event's tenant context and has already refused a message
+ * whose tenantId property differs from its body.
  */
 @Controller()
 export class QuotaChangedHandler {
+  constructor(private readonly quotas: QuotaRepository) {}
+
   @EventPattern('billing.quota.changed.v1')
-  async handle(@Payload() event: BillingQuotaChangedV1, @Ctx() context: ServiceBusContext): Promise<void> {
-    const tx = context.tx as CoreTransaction;
-    const occurredAt = new Date(event.occurredAt);
-    await enterTenant(tx, event.tenantId);
-    const updated = await tx
-      .update(tenantConfigs)
-      .set({
-        monthlyRecordQuota: event.quota.monthlyRecords,
-        quotaPlan: event.plan,
-        quotaChangedAt: occurredAt,
-        version: sql`${tenantConfigs.version} + 1`,
-        updatedAt: sql`now()`,
-      })
-      .where(and(eq(tenantConfigs.tenantId, event.tenantId), or(isNull(tenantConfigs.quotaChangedAt), lt(tenantConfigs.quotaChangedAt, occurredAt))))
-      .returning({ tenantId: tenantConfigs.tenantId });
-    if (updated.length > 0) return;
-    const [known] = await tx.select({ tenantId: tenantConfigs.tenantId }).from(tenantConfigs).where(eq(tenantConfigs.tenantId, event.tenantId));
+  async handle(@Payload() event: BillingQuotaChangedV1, @Ctx() context: ServiceBusContext<CoreTransaction>): Promise<void> {
+    const result = await this.quotas.applyIfNewer(context.tx, {
+      tenantId: event.tenantId,
+      plan: event.plan,
+      monthlyRecords: event.quota.monthlyRecords,
+      occurredAt: new Date(event.occurredAt),
+    });
     // Replayable from the dead-letter queue once the tenant exists (npm run dlq -- replay ...).
-    if (!known) throw new PermanentError(`Tenant ${event.tenantId} does not exist in core-store`, 'UnknownTenant');
+    if (result === 'unknown-tenant') throw new PermanentError(`Tenant ${event.tenantId} does not exist in core-store`, 'UnknownTenant');
   }
 }

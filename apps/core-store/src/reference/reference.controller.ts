@@ -1,9 +1,7 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ComplianceMappingList, complianceMappingQuery, TaxonomyLabelList, taxonomyQuery } from '@comply/contracts';
-import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { Caller, CurrentCaller } from '../auth/caller';
 import { RequireScope } from '../auth/require-scope';
-import { CoreDatabase } from '../database/core-database';
 import { validated } from '../http/request-validation';
 import { taxonomyPaths } from '../records/taxonomy-paths';
 import { ReferenceRepository } from './reference.repository';
@@ -13,11 +11,7 @@ const scopeOf = (tenantId: string | null) => (tenantId === null ? 'global' : 'te
 /** The compliance taxonomy and the framework controls its labels map to. */
 @Controller('v1')
 export class ReferenceController {
-  private readonly repository: ReferenceRepository;
-
-  constructor(@Inject(DATABASE_CLIENT) database: CoreDatabase) {
-    this.repository = new ReferenceRepository(database);
-  }
+  constructor(private readonly repository: ReferenceRepository) {}
 
   @Get('taxonomy')
   @RequireScope('read')

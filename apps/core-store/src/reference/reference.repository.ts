@@ -1,11 +1,17 @@
+import { Inject, Injectable } from '@nestjs/common';
 import { withTenant } from '@comply/persistence';
+import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { and, asc, eq, inArray, or, sql } from 'drizzle-orm';
 import { CoreDatabase } from '../database/core-database';
 import { complianceMappings, taxonomyLabels } from '../database/schema';
 
-/** Reference data as a tenant sees it: the global seed plus its own rows (row-level security decides). */
+/**
+ * Reference data as a tenant sees it: the global seed plus its own rows (row-level security
+ * decides), each read in a transaction of its own.
+ */
+@Injectable()
 export class ReferenceRepository {
-  constructor(private readonly database: CoreDatabase) {}
+  constructor(@Inject(DATABASE_CLIENT) private readonly database: CoreDatabase) {}
 
   labels(tenantId: string, under: string | undefined) {
     return withTenant(this.database.db, tenantId, (tx) =>

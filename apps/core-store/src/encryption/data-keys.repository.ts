@@ -1,15 +1,20 @@
+import { Inject, Injectable } from '@nestjs/common';
 import type { DataKeyStore, WrappedDataKey } from '@comply/crypto';
 import { withTenant } from '@comply/persistence';
-import { asc, eq, sql } from 'drizzle-orm';
-import { CoreDatabase } from '../database/core-database';
+import { DATABASE_CLIENT } from '@comply/service-runtime';
+import { asc, count, eq, sql } from 'drizzle-orm';
+import { CoreDatabase, CoreTransaction } from '../database/core-database';
 import { tenantConfigs, tenantDataKeys, tenants } from '../database/schema';
 
 /**
- * Wrapped per-tenant data keys in tenant_data_keys, under the tenant's row-level security.
- * tenant_configs.encryption_key_id follows the newest key, so operators can see which one is current.
+ * Wrapped per-tenant data keys in tenant_data_keys, under the tenant's row-level security: the
+ * FieldEncryptor's store (each call in a transaction of its own), and what erasure counts and
+ * deletes inside its transaction. tenant_configs.encryption_key_id follows the newest key, so
+ * operators can see which one is current.
  */
-export class PgDataKeyStore implements DataKeyStore {
-  constructor(private readonly database: CoreDatabase) {}
+@Injectable()
+export class DataKeysRepository implements DataKeyStore {
+  constructor(@Inject(DATABASE_CLIENT) private readonly database: CoreDatabase) {}
 
   async get(tenantId: string): Promise<WrappedDataKey[]> {
     return withTenant(this.database.db, tenantId, (tx) =>
@@ -45,15 +50,31 @@ export class PgDataKeyStore implements DataKeyStore {
   async deleteTenant(tenantId: string): Promise<void> {
     await withTenant(this.database.db, tenantId, async (tx) => {
       await tx.delete(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId));
-      await tx
-        .update(tenantConfigs)
-        .set({ encryptionKeyId: null, version: sql`${tenantConfigs.version} + 1`, updatedAt: sql`now()` })
-        .where(eq(tenantConfigs.tenantId, tenantId));
+      await this.forgetCurrentKey(tx, tenantId);
     });
   }
 
   async tenantIds(): Promise<string[]> {
     const result = await this.database.db.execute<{ tenant_id: string }>(sql`select core_data_key_tenant_ids() as tenant_id`);
     return result.rows.map((row) => row.tenant_id);
+  }
+
+  async countOf(tx: CoreTransaction, tenantId: string): Promise<number> {
+    const [row] = await tx.select({ keys: count() }).from(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId));
+    return row.keys;
+  }
+
+  /** Deletes the tenant's data keys (and forgets the current one) in `tx`; returns how many there were. */
+  async deleteAllOf(tx: CoreTransaction, tenantId: string): Promise<number> {
+    const deleted = await tx.delete(tenantDataKeys).where(eq(tenantDataKeys.tenantId, tenantId)).returning({ keyId: tenantDataKeys.keyId });
+    if (deleted.length > 0) await this.forgetCurrentKey(tx, tenantId);
+    return deleted.length;
+  }
+
+  private async forgetCurrentKey(tx: CoreTransaction, tenantId: string): Promise<void> {
+    await tx
+      .update(tenantConfigs)
+      .set({ encryptionKeyId: null, version: sql`${tenantConfigs.version} + 1`, updatedAt: sql`now()` })
+      .where(eq(tenantConfigs.tenantId, tenantId));
   }
 }

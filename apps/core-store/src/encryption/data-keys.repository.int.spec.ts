@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreDatabase } from '../database/core-database';
 import { coreSchema } from '../database/schema';
-import { PgDataKeyStore } from './pg-data-key-store';
+import { DataKeysRepository } from './data-keys.repository';
 
 /** Data keys in the core database, as core-store's application role keeps them. */
-describe('PgDataKeyStore', () => {
+describe('DataKeysRepository', () => {
   let database: TestDatabase;
   let app: CoreDatabase;
-  let store: PgDataKeyStore;
+  let store: DataKeysRepository;
   let keyDir: string;
   let kek: LocalKeyEncryptionKey;
   const asAdmin = (text: string, values: unknown[] = []) => queryOnce<Record<string, any>>(database.adminUrl, text, values);
@@ -22,7 +22,7 @@ describe('PgDataKeyStore', () => {
     await asAdmin(`insert into tenants (id, name, status) values ('acme', 'Acme', 'active'), ('globex', 'Globex', 'active'), ('gone', 'Gone', 'erased')`);
     await asAdmin(`insert into tenant_configs (tenant_id) values ('acme'), ('globex'), ('gone')`);
     app = createDatabaseClient(database.connection, { applicationName: 'data-key-spec', schema: coreSchema });
-    store = new PgDataKeyStore(app);
+    store = new DataKeysRepository(app);
     keyDir = mkdtempSync(join(tmpdir(), 'data-key-spec-'));
     kek = await LocalKeyEncryptionKey.open(join(keyDir, 'kek.json'));
   });
