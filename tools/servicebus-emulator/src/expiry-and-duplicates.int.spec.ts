@@ -1,25 +1,34 @@
-import { setTimeout as sleep } from 'node:timers/promises';
-import { useEmulator } from './testing/test-client';
+import { ManualClock } from './testing/manual-clock';
+import { peekAll, useEmulator } from './testing/test-client';
+
+const TTL_MS = 60_000;
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
 describe('time to live and duplicate detection', () => {
-  const bus = useEmulator({
-    queues: [
-      { name: 'ttl-dlq', deadLetteringOnMessageExpiration: true },
-      { name: 'ttl-drop', defaultMessageTtlMs: 300 },
-      { name: 'dedup', requiresDuplicateDetection: true, duplicateDetectionWindowMs: 800 },
-      { name: 'no-dedup' },
-    ],
-    topics: [{ name: 'ttl-topic', subscriptions: [{ name: 'sub', defaultMessageTtlMs: 300, deadLetteringOnMessageExpiration: true }] }],
-  });
+  const clock = new ManualClock();
+  const bus = useEmulator(
+    {
+      queues: [
+        { name: 'ttl-dlq', deadLetteringOnMessageExpiration: true },
+        { name: 'ttl-drop', defaultMessageTtlMs: TTL_MS },
+        { name: 'dedup', requiresDuplicateDetection: true, duplicateDetectionWindowMs: DUPLICATE_WINDOW_MS },
+        { name: 'no-dedup' },
+      ],
+      topics: [{ name: 'ttl-topic', subscriptions: [{ name: 'sub', defaultMessageTtlMs: TTL_MS, deadLetteringOnMessageExpiration: true }] }],
+    },
+    clock,
+  );
 
   it('dead-letters an expired message with TTLExpiredException when configured', async () => {
     const sender = bus.client.createSender('ttl-dlq');
-    await sender.sendMessages([{ body: 'short', timeToLive: 200 }, { body: 'long', timeToLive: 60_000 }]);
-    await sleep(400);
+    await sender.sendMessages([{ body: 'short', timeToLive: TTL_MS }, { body: 'long', timeToLive: 2 * TTL_MS }]);
     const receiver = bus.client.createReceiver('ttl-dlq', { receiveMode: 'receiveAndDelete' });
-    expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual(['long']);
+    clock.advance(TTL_MS - 1);
+    expect((await peekAll(receiver)).map((m) => m.body)).toEqual(['short', 'long']);
+    clock.advance(1);
+    expect((await peekAll(receiver)).map((m) => m.body)).toEqual(['long']);
     const dlq = bus.client.createReceiver('ttl-dlq', { subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete' });
-    const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 1000 });
+    const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect(dead.body).toBe('short');
     expect(dead.deadLetterReason).toBe('TTLExpiredException');
     await dlq.close();
@@ -30,12 +39,13 @@ describe('time to live and duplicate detection', () => {
   it('drops messages past the entity default TTL when dead-lettering is off', async () => {
     const sender = bus.client.createSender('ttl-drop');
     await sender.sendMessages({ body: 'stale' });
-    const receiver = bus.client.createReceiver('ttl-drop', { receiveMode: 'receiveAndDelete' });
-    expect(await receiver.peekMessages(1)).toHaveLength(1);
-    await sleep(500);
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
+    const receiver = bus.client.createReceiver('ttl-drop');
+    clock.advance(TTL_MS - 1);
+    expect((await peekAll(receiver)).map((m) => m.body)).toEqual(['stale']);
+    clock.advance(1);
+    expect(await peekAll(receiver)).toHaveLength(0);
     const dlq = bus.client.createReceiver('ttl-drop', { subQueueType: 'deadLetter' });
-    expect(await dlq.peekMessages(1)).toHaveLength(0);
+    expect(await peekAll(dlq)).toHaveLength(0);
     await dlq.close();
     await receiver.close();
     await sender.close();
@@ -44,9 +54,12 @@ describe('time to live and duplicate detection', () => {
   it('applies a subscription default TTL with dead-lettering', async () => {
     const sender = bus.client.createSender('ttl-topic');
     await sender.sendMessages({ body: 'expiring' });
-    await sleep(500);
     const dlq = bus.client.createReceiver('ttl-topic', 'sub', { subQueueType: 'deadLetter', receiveMode: 'receiveAndDelete' });
-    const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 1000 });
+    clock.advance(TTL_MS - 1);
+    expect(await peekAll(dlq)).toHaveLength(0);
+    clock.advance(1);
+    const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    expect(dead?.body).toBe('expiring');
     expect(dead?.deadLetterReason).toBe('TTLExpiredException');
     await dlq.close();
     await sender.close();
@@ -58,16 +71,18 @@ describe('time to live and duplicate detection', () => {
     await sender.sendMessages({ body: 'resend', messageId: 'outbox-1' });
     await sender.sendMessages({ body: 'other', messageId: 'outbox-2' });
     const receiver = bus.client.createReceiver('dedup', { receiveMode: 'receiveAndDelete' });
-    expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual(['first', 'other']);
-    await sleep(900);
+    expect((await receiver.receiveMessages(2, { maxWaitTimeInMs: 2000 })).map((m) => m.body)).toEqual(['first', 'other']);
+    clock.advance(DUPLICATE_WINDOW_MS - 1);
+    await sender.sendMessages({ body: 'inside-window', messageId: 'outbox-1' });
+    clock.advance(1);
     await sender.sendMessages({ body: 'after-window', messageId: 'outbox-1' });
-    expect((await receiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).map((m) => m.body)).toEqual(['after-window']);
+    expect((await peekAll(receiver)).map((m) => m.body)).toEqual(['after-window']);
 
     const plain = bus.client.createSender('no-dedup');
     await plain.sendMessages({ body: 'a', messageId: 'same' });
     await plain.sendMessages({ body: 'b', messageId: 'same' });
-    const plainReceiver = bus.client.createReceiver('no-dedup', { receiveMode: 'receiveAndDelete' });
-    expect(await plainReceiver.receiveMessages(5, { maxWaitTimeInMs: 1000 })).toHaveLength(2);
+    const plainReceiver = bus.client.createReceiver('no-dedup');
+    expect((await peekAll(plainReceiver)).map((m) => m.body)).toEqual(['a', 'b']);
     await plainReceiver.close();
     await plain.close();
     await receiver.close();

@@ -1,5 +1,7 @@
 export { startEmulator, emulatorConnectionString, DEFAULT_EMULATOR_PORT } from './start-emulator';
 export type { StartEmulatorOptions, RunningEmulator } from './start-emulator';
+export type { Clock, TimerHandle } from './broker/clock';
+export { ManualClock } from './testing/manual-clock';
 export { emulatorTopology } from './platform-topology';
 export { loadTopologyFile } from './topology';
 export type {

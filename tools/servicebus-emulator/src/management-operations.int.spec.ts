@@ -1,15 +1,21 @@
 import { ServiceBusRuleManager } from '@azure/service-bus';
 import Long from 'long';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { useEmulator } from './testing/test-client';
+import { ManualClock } from './testing/manual-clock';
+import { peekAll, useEmulator } from './testing/test-client';
+
+const DELAY_MS = 60_000;
 
 describe('$management operations', () => {
-  const bus = useEmulator({
-    queues: [{ name: 'peek' }, { name: 'scheduled' }],
-    topics: [
-      { name: 'ruled', subscriptions: [{ name: 'sub' }, { name: 'sql', rules: [{ name: 'r', filter: { sqlExpression: "priority > 5 AND region IN ('eu', 'us')" } }] }] },
-    ],
-  });
+  const clock = new ManualClock();
+  const bus = useEmulator(
+    {
+      queues: [{ name: 'peek' }, { name: 'scheduled' }],
+      topics: [
+        { name: 'ruled', subscriptions: [{ name: 'sub' }, { name: 'sql', rules: [{ name: 'r', filter: { sqlExpression: "priority > 5 AND region IN ('eu', 'us')" } }] }] },
+      ],
+    },
+    clock,
+  );
 
   it('peeks messages in order without locking them, continuing from the last peeked one', async () => {
     const sender = bus.client.createSender('peek');
@@ -29,29 +35,36 @@ describe('$management operations', () => {
 
   it('schedules messages that appear at the scheduled time, and cancels scheduled ones', async () => {
     const sender = bus.client.createSender('scheduled');
-    const at = new Date(Date.now() + 700);
+    const at = new Date(clock.now() + DELAY_MS);
     const [keep, cancel] = await sender.scheduleMessages([{ body: 'keep' }, { body: 'cancel' }], at);
     expect(keep.toNumber()).toBeGreaterThan(0);
-    const peeked = await bus.client.createReceiver('scheduled').peekMessages(10);
-    expect(peeked.map((m) => m.state)).toEqual(['scheduled', 'scheduled']);
-    await sender.cancelScheduledMessages([cancel]);
     const receiver = bus.client.createReceiver('scheduled', { receiveMode: 'receiveAndDelete' });
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
-    await sleep(600);
-    const received = await receiver.receiveMessages(5, { maxWaitTimeInMs: 1500 });
-    expect(received.map((m) => m.body)).toEqual(['keep']);
-    expect(received[0].scheduledEnqueueTimeUtc?.getTime()).toBe(at.getTime());
+    expect((await peekAll(receiver)).map((m) => [m.body, m.state])).toEqual([
+      ['keep', 'scheduled'],
+      ['cancel', 'scheduled'],
+    ]);
+    await sender.cancelScheduledMessages([cancel]);
+    clock.advance(DELAY_MS - 1);
+    expect((await peekAll(receiver)).map((m) => [m.body, m.state])).toEqual([['keep', 'scheduled']]);
+    clock.advance(1);
+    expect((await peekAll(receiver)).map((m) => [m.body, m.state])).toEqual([['keep', 'active']]);
+    const [received] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    expect(received.body).toBe('keep');
+    expect(received.scheduledEnqueueTimeUtc?.getTime()).toBe(at.getTime());
+    expect(await peekAll(receiver)).toHaveLength(0);
     await receiver.close();
     await sender.close();
   });
 
   it('schedules through a topic with scheduledEnqueueTimeUtc on a normal send', async () => {
     const sender = bus.client.createSender('ruled');
-    await sender.sendMessages({ body: 'delayed', scheduledEnqueueTimeUtc: new Date(Date.now() + 500) });
+    await sender.sendMessages({ body: 'delayed', scheduledEnqueueTimeUtc: new Date(clock.now() + DELAY_MS) });
     const receiver = bus.client.createReceiver('ruled', 'sub', { receiveMode: 'receiveAndDelete' });
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 200 })).toHaveLength(0);
-    const later = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
-    expect(later.map((m) => m.body)).toEqual(['delayed']);
+    clock.advance(DELAY_MS - 1);
+    expect(await peekAll(receiver)).toHaveLength(0);
+    clock.advance(1);
+    const [later] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    expect(later.body).toBe('delayed');
     await receiver.close();
     await sender.close();
   });

@@ -1,30 +1,38 @@
-import { useEmulator } from './testing/test-client';
+import { ManualClock } from './testing/manual-clock';
+import { peekAll, useEmulator } from './testing/test-client';
+
+// Long, so the SDK's own lock renewal (real time) never comes due while a test runs.
+const LOCK_MS = 5 * 60_000;
 
 describe('queues and topics', () => {
-  const bus = useEmulator({
-    queues: [{ name: 'orders' }, { name: 'small', maxMessageSizeBytes: 1024 }, { name: 'bulk' }],
-    topics: [
-      {
-        name: 'events',
-        subscriptions: [
-          { name: 'all' },
-          { name: 'created', rules: [{ name: 'by-subject', filter: { subject: 'order.created.v1' } }] },
-          {
-            name: 'tenant-a',
-            rules: [{ name: 'by-tenant', filter: { applicationProperties: { tenantId: 'a' } } }],
-          },
-          {
-            name: 'by-ids',
-            rules: [
-              { name: 'corr', filter: { correlationId: 'c-1', contentType: 'application/json' } },
-              { name: 'to', filter: { to: 'dest', replyTo: 'back' } },
-              { name: 'mid', filter: { messageId: 'm-special' } },
-            ],
-          },
-        ],
-      },
-    ],
-  });
+  const clock = new ManualClock();
+  const bus = useEmulator(
+    {
+      queues: [{ name: 'orders', lockDurationMs: LOCK_MS }, { name: 'small', maxMessageSizeBytes: 1024 }, { name: 'bulk' }],
+      topics: [
+        {
+          name: 'events',
+          subscriptions: [
+            { name: 'all' },
+            { name: 'created', rules: [{ name: 'by-subject', filter: { subject: 'order.created.v1' } }] },
+            {
+              name: 'tenant-a',
+              rules: [{ name: 'by-tenant', filter: { applicationProperties: { tenantId: 'a' } } }],
+            },
+            {
+              name: 'by-ids',
+              rules: [
+                { name: 'corr', filter: { correlationId: 'c-1', contentType: 'application/json' } },
+                { name: 'to', filter: { to: 'dest', replyTo: 'back' } },
+                { name: 'mid', filter: { messageId: 'm-special' } },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+    clock,
+  );
 
   it('never holds more unsettled deliveries than the session window, whatever credit a receiver grants', async () => {
     const sender = bus.client.createSender('bulk');
@@ -73,10 +81,10 @@ describe('queues and topics', () => {
     expect(message.deliveryCount).toBe(0);
     expect(message.sequenceNumber!.toNumber()).toBeGreaterThan(0);
     expect(message.enqueuedTimeUtc).toBeInstanceOf(Date);
-    expect(message.lockedUntilUtc!.getTime()).toBeGreaterThan(Date.now());
+    expect(message.lockedUntilUtc!.getTime()).toBe(clock.now() + LOCK_MS);
     expect(message.lockToken).toMatch(/^[0-9a-f-]{36}$/);
     await receiver.completeMessage(message);
-    expect(await receiver.receiveMessages(1, { maxWaitTimeInMs: 300 })).toHaveLength(0);
+    expect(await peekAll(receiver)).toHaveLength(0);
     await receiver.close();
     await sender.close();
   });

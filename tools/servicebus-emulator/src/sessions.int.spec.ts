@@ -1,17 +1,25 @@
 import { ServiceBusClient } from '@azure/service-bus';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ManualClock } from './testing/manual-clock';
 import { useEmulator } from './testing/test-client';
+import { waitUntil } from './testing/wait-until';
+
+// Long, so the SDK's own lock renewal (real time) never comes due while a test runs.
+const LOCK_MS = 5 * 60_000;
 
 describe('sessions', () => {
-  const bus = useEmulator({
-    queues: [
-      { name: 'ordered', requiresSession: true },
-      { name: 'waiting', requiresSession: true },
-      { name: 'spread', requiresSession: true },
-      { name: 'short-lock', requiresSession: true, lockDurationMs: 500 },
-    ],
-    topics: [{ name: 'session-topic', subscriptions: [{ name: 'sub', requiresSession: true }] }],
-  });
+  const clock = new ManualClock();
+  const bus = useEmulator(
+    {
+      queues: [
+        { name: 'ordered', requiresSession: true, lockDurationMs: LOCK_MS },
+        { name: 'waiting', requiresSession: true },
+        { name: 'spread', requiresSession: true },
+        { name: 'short-lock', requiresSession: true, lockDurationMs: LOCK_MS },
+      ],
+      topics: [{ name: 'session-topic', subscriptions: [{ name: 'sub', requiresSession: true }] }],
+    },
+    clock,
+  );
 
   it('delivers a session in order, keeps session state and renews the session lock', async () => {
     const sender = bus.client.createSender('ordered');
@@ -20,7 +28,7 @@ describe('sessions', () => {
     await sender.sendMessages(messages);
     const receiver = await bus.client.acceptSession('ordered', 'odd');
     expect(receiver.sessionId).toBe('odd');
-    expect(receiver.sessionLockedUntilUtc.getTime()).toBeGreaterThan(Date.now());
+    expect(receiver.sessionLockedUntilUtc.getTime()).toBe(clock.now() + LOCK_MS);
     const received = await receiver.receiveMessages(10, { maxWaitTimeInMs: 1000 });
     expect(received.map((m) => m.body)).toEqual([1, 3, 5, 7, 9]);
     expect(received.every((m) => m.sessionId === 'odd')).toBe(true);
@@ -29,10 +37,9 @@ describe('sessions', () => {
     expect(await receiver.getSessionState()).toBeNull();
     await receiver.setSessionState(JSON.stringify({ cursor: 9 }));
     expect(JSON.parse(String(await receiver.getSessionState()))).toEqual({ cursor: 9 });
-    const before = receiver.sessionLockedUntilUtc.getTime();
-    await sleep(20);
+    clock.advance(LOCK_MS - 1);
     const renewed = await receiver.renewSessionLock();
-    expect(renewed.getTime()).toBeGreaterThan(before);
+    expect(renewed.getTime()).toBe(clock.now() + LOCK_MS);
     await receiver.close();
 
     const next = await bus.client.acceptNextSession('ordered');
@@ -60,7 +67,7 @@ describe('sessions', () => {
 
   it('acceptNextSession waits for a session to get messages, and times out when none does', async () => {
     const pending = bus.client.acceptNextSession('waiting');
-    await sleep(300);
+    await waitUntil('acceptNextSession waits at the broker', () => bus.emulator.pendingSessionAccepts('waiting') === 1);
     const sender = bus.client.createSender('waiting');
     await sender.sendMessages({ body: 'late', sessionId: 'late-session' });
     const receiver = await pending;
@@ -71,13 +78,22 @@ describe('sessions', () => {
     await receiver.close();
 
     // The SDK sends the client-level operation timeout as the session wait time.
+    const waitMs = 60_000;
     const impatient = new ServiceBusClient(bus.emulator.connectionString, {
-      retryOptions: { maxRetries: 0, retryDelayInMs: 100, timeoutInMs: 1000 },
+      retryOptions: { maxRetries: 0, retryDelayInMs: 100, timeoutInMs: waitMs },
     });
-    const started = Date.now();
-    await expect(impatient.acceptNextSession('waiting')).rejects.toMatchObject({ code: 'ServiceTimeout' });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(800);
-    await impatient.close();
+    try {
+      const timedOut = expect(impatient.acceptNextSession('waiting')).rejects.toMatchObject({ code: 'ServiceTimeout' });
+      await waitUntil('acceptNextSession waits at the broker', () => bus.emulator.pendingSessionAccepts('waiting') === 1);
+      clock.advance(waitMs - 1_000);
+      expect(bus.emulator.pendingSessionAccepts('waiting')).toBe(1);
+      clock.advance(1_000);
+      await timedOut;
+      expect(bus.emulator.pendingSessionAccepts('waiting')).toBe(0);
+    } finally {
+      // Its own connection would otherwise outlive the emulator and keep retrying.
+      await impatient.close();
+    }
     await sender.close();
   });
 
@@ -100,7 +116,10 @@ describe('sessions', () => {
     await sender.sendMessages({ body: 'm', sessionId: 'expiring' });
     const receiver = await bus.client.acceptSession('short-lock', 'expiring', { maxAutoLockRenewalDurationInMs: 0 });
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 1000 });
-    await sleep(800);
+    clock.advance(LOCK_MS - 1);
+    await expect(bus.client.acceptSession('short-lock', 'expiring')).rejects.toMatchObject({ code: 'SessionCannotBeLocked' });
+    clock.advance(1);
+    await waitUntil('the receiver has seen its link detached', () => receiver.isClosed);
     await expect(receiver.completeMessage(message)).rejects.toMatchObject({ code: 'SessionLockLost' });
     const other = await bus.client.acceptSession('short-lock', 'expiring', { maxAutoLockRenewalDurationInMs: 0 });
     const [again] = await other.receiveMessages(1, { maxWaitTimeInMs: 1000 });

@@ -1,6 +1,7 @@
 import type { Server, Socket } from 'node:net';
 import rhea, { Connection, EventContext, Receiver, Sender } from 'rhea';
 import { BrokerError } from '../broker/broker-error';
+import type { Clock } from '../broker/clock';
 import type { EntityStore } from '../broker/entity-store';
 import type { MessageEntity } from '../broker/message-entity';
 import type { SendTarget } from '../broker/send-target';
@@ -36,8 +37,11 @@ export class AmqpServer {
   private readonly sockets = new Set<Socket>();
   private server: Server | undefined;
 
-  constructor(private readonly store: EntityStore) {
-    this.management = new ManagementHandler(store);
+  constructor(
+    private readonly store: EntityStore,
+    private readonly clock: Clock,
+  ) {
+    this.management = new ManagementHandler(store, clock);
     const c = this.container;
     c.on('session_open', (context: EventContext) => captureRawTransfers(context.session!));
     c.on('receiver_open', (context: EventContext) => this.onClientSenderAttached(context.receiver!));
@@ -153,7 +157,7 @@ export class AmqpServer {
         link.sessionId = granted;
         sender.set_source({ address, filter: { [SESSION_FILTER]: granted } });
         (sender as unknown as { local: { attach: { properties: object } } }).local.attach.properties = {
-          [LOCKED_UNTIL_PROPERTY]: dateToTicks(entity.sessions.lockedUntil(granted) ?? Date.now()),
+          [LOCKED_UNTIL_PROPERTY]: dateToTicks(entity.sessions.lockedUntil(granted) ?? this.clock.now()),
         };
         releaseAttach(sender);
         entity.addConsumer(link);

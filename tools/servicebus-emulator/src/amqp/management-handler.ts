@@ -1,5 +1,6 @@
 import type { Connection, Message } from 'rhea';
 import { BrokerError } from '../broker/broker-error';
+import type { Clock } from '../broker/clock';
 import type { EntityStore } from '../broker/entity-store';
 import { MessageContent } from '../broker/message-content';
 import type { Settlement } from '../broker/message-entity';
@@ -30,7 +31,10 @@ const DISPOSITIONS: Record<string, Settlement['kind']> = {
  * `statusCode`/`statusDescription` and, on failure, the `errorCondition` the SDK maps to its codes.
  */
 export class ManagementHandler {
-  constructor(private readonly store: EntityStore) {}
+  constructor(
+    private readonly store: EntityStore,
+    private readonly clock: Clock,
+  ) {}
 
   handle(connection: Connection, entityPath: string, request: Message): void {
     const operation = String(request.application_properties?.operation ?? '');
@@ -128,7 +132,7 @@ export class ManagementHandler {
       const content = MessageContent.parse(entry['message'] as Buffer);
       const limit = target.sendSettings.maxMessageSizeBytes;
       if (content.sizeInBytes > limit) throw BrokerError.messageTooLarge(content.sizeInBytes, limit);
-      return target.scheduleMessage(content, scheduledEnqueueTime(content) ?? Date.now());
+      return target.scheduleMessage(content, scheduledEnqueueTime(content) ?? this.clock.now());
     });
     return { statusCode: 200, body: { 'sequence-numbers': numbers } };
   }

@@ -1,13 +1,18 @@
+import type { Clock } from './clock';
+
 /** Remembers message ids for a time window so that resends of the same id are dropped. */
 export class DuplicateDetector {
   private readonly seen = new Map<string, number>();
 
-  constructor(private readonly windowMs: number) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly clock: Clock,
+  ) {}
 
   /** True when `messageId` was already accepted within the window; otherwise records it. */
   isDuplicate(messageId: string | undefined): boolean {
     if (messageId === undefined) return false;
-    const now = Date.now();
+    const now = this.clock.now();
     this.evictOlderThan(now - this.windowMs);
     if (this.seen.has(messageId)) return true;
     this.seen.set(messageId, now);

@@ -1,5 +1,6 @@
 import type { EmulatorTopology } from '../topology';
 import { BrokerError } from './broker-error';
+import type { Clock } from './clock';
 import type { MessageEntity } from './message-entity';
 import { Queue } from './queue';
 import type { SendTarget } from './send-target';
@@ -16,9 +17,9 @@ export class EntityStore {
   private readonly queues = new Map<string, Queue>();
   private readonly topics = new Map<string, Topic>();
 
-  constructor(topology: EmulatorTopology) {
-    for (const queue of topology.queues ?? []) this.queues.set(queue.name.toLowerCase(), new Queue(queue));
-    for (const topic of topology.topics ?? []) this.topics.set(topic.name.toLowerCase(), new Topic(topic));
+  constructor(topology: EmulatorTopology, clock: Clock) {
+    for (const queue of topology.queues ?? []) this.queues.set(queue.name.toLowerCase(), new Queue(queue, clock));
+    for (const topic of topology.topics ?? []) this.topics.set(topic.name.toLowerCase(), new Topic(topic, clock));
   }
 
   sendTarget(address: string): SendTarget {

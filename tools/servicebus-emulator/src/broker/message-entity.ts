@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { amqp, TypedValue } from '../amqp/amqp-encoding';
 import type { ResolvedEntitySettings } from '../topology';
 import { BrokerError } from './broker-error';
+import type { Clock } from './clock';
 import type { MessageContent } from './message-content';
 import { SequenceHeap } from './sequence-heap';
 import { SessionRegistry } from './session-registry';
@@ -49,8 +50,9 @@ export class MessageEntity {
     readonly path: string,
     readonly settings: ResolvedEntitySettings,
     readonly deadLetterQueue: MessageEntity | undefined,
+    private readonly clock: Clock,
   ) {
-    this.sessions = new SessionRegistry(settings.lockDurationMs, (sessionId) => this.onSessionReleased(sessionId));
+    this.sessions = new SessionRegistry(settings.lockDurationMs, clock, (sessionId) => this.onSessionReleased(sessionId));
   }
 
   get requiresSession(): boolean {
@@ -63,7 +65,7 @@ export class MessageEntity {
   }
 
   enqueue(content: MessageContent, scheduledEnqueueTimeMs?: number): number {
-    const now = Date.now();
+    const now = this.clock.now();
     const sequenceNumber = this.nextSequenceNumber++;
     const scheduled = scheduledEnqueueTimeMs !== undefined && scheduledEnqueueTimeMs > now;
     const message = new StoredMessage(
@@ -76,7 +78,7 @@ export class MessageEntity {
     );
     this.messages.set(sequenceNumber, message);
     if (scheduled) {
-      message.timer = setTimeout(() => this.activateScheduled(message), scheduledEnqueueTimeMs - now).unref();
+      message.timer = this.clock.setTimeout(() => this.activateScheduled(message), scheduledEnqueueTimeMs - now);
     } else {
       this.activate(message, now);
     }
@@ -162,15 +164,15 @@ export class MessageEntity {
     const message = this.lockedMessage(lockToken);
     const lock = message.lock!;
     if (this.requiresSession) return lock.lockedUntilMs;
-    lock.lockedUntilMs = Date.now() + this.settings.lockDurationMs;
-    if (lock.timer) clearTimeout(lock.timer);
-    lock.timer = setTimeout(() => this.onLockExpired(message), this.settings.lockDurationMs).unref();
+    lock.lockedUntilMs = this.clock.now() + this.settings.lockDurationMs;
+    this.clock.clearTimeout(lock.timer);
+    lock.timer = this.clock.setTimeout(() => this.onLockExpired(message), this.settings.lockDurationMs);
     return lock.lockedUntilMs;
   }
 
   /** Encoded messages in sequence order from `fromSequenceNumber`, without locking them. */
   peek(fromSequenceNumber: number, count: number, sessionId: string | undefined): Buffer[] {
-    const now = Date.now();
+    const now = this.clock.now();
     const matches: StoredMessage[] = [];
     for (const message of this.messages.values()) {
       if (message.sequenceNumber < fromSequenceNumber) continue;
@@ -238,7 +240,7 @@ export class MessageEntity {
   }
 
   dispose(): void {
-    for (const message of this.messages.values()) message.clearTimers();
+    for (const message of this.messages.values()) message.clearTimers(this.clock);
     this.messages.clear();
     this.locks.clear();
     this.sessions.dispose();
@@ -251,7 +253,7 @@ export class MessageEntity {
     const ttl = this.timeToLive(message);
     if (ttl !== undefined) {
       message.expiresAtMs = now + ttl;
-      message.timer = setTimeout(() => this.onExpired(message), ttl).unref();
+      message.timer = this.clock.setTimeout(() => this.onExpired(message), ttl);
     }
     this.makeReady(message);
     this.dispatch();
@@ -260,7 +262,7 @@ export class MessageEntity {
   private activateScheduled(message: StoredMessage): void {
     message.timer = undefined;
     if (this.messages.get(message.sequenceNumber) !== message) return;
-    this.activate(message, Date.now());
+    this.activate(message, this.clock.now());
   }
 
   private timeToLive(message: StoredMessage): number | undefined {
@@ -331,12 +333,12 @@ export class MessageEntity {
     const token = randomUUID();
     const fromDeferred = message.state === 'deferred';
     if (this.requiresSession && message.sessionId !== undefined) {
-      const lockedUntilMs = this.sessions.lockedUntil(message.sessionId) ?? Date.now() + this.settings.lockDurationMs;
+      const lockedUntilMs = this.sessions.lockedUntil(message.sessionId) ?? this.clock.now() + this.settings.lockDurationMs;
       message.lock = { token, lockedUntilMs, fromDeferred };
       this.sessions.trackLock(message.sessionId, token);
     } else {
-      const lockedUntilMs = Date.now() + this.settings.lockDurationMs;
-      const timer = setTimeout(() => this.onLockExpired(message), this.settings.lockDurationMs).unref();
+      const lockedUntilMs = this.clock.now() + this.settings.lockDurationMs;
+      const timer = this.clock.setTimeout(() => this.onLockExpired(message), this.settings.lockDurationMs);
       message.lock = { token, lockedUntilMs, timer, fromDeferred };
     }
     this.locks.set(token, message);
@@ -358,7 +360,7 @@ export class MessageEntity {
   private releaseLock(message: StoredMessage): void {
     const lock = message.lock;
     if (!lock) return;
-    if (lock.timer) clearTimeout(lock.timer);
+    this.clock.clearTimeout(lock.timer);
     this.locks.delete(lock.token);
     if (message.sessionId !== undefined) this.sessions.untrackLock(message.sessionId, lock.token);
     message.lock = undefined;
@@ -428,7 +430,7 @@ export class MessageEntity {
   }
 
   private remove(message: StoredMessage): void {
-    message.clearTimers();
+    message.clearTimers(this.clock);
     this.releaseLock(message);
     this.messages.delete(message.sequenceNumber);
   }

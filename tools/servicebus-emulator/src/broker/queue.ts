@@ -1,5 +1,6 @@
 import type { QueueDefinition } from '../topology';
 import { resolveEntitySettings, resolveSendSettings } from '../topology';
+import type { Clock } from './clock';
 import type { MessageContent } from './message-content';
 import { MessageEntity } from './message-entity';
 import { SendTarget } from './send-target';
@@ -7,10 +8,10 @@ import { SendTarget } from './send-target';
 export class Queue extends SendTarget {
   readonly entity: MessageEntity;
 
-  constructor(definition: QueueDefinition) {
-    super(definition.name, resolveSendSettings(definition));
+  constructor(definition: QueueDefinition, clock: Clock) {
+    super(definition.name, resolveSendSettings(definition), clock);
     const settings = resolveEntitySettings(definition);
-    this.entity = new MessageEntity(definition.name, settings, deadLetterQueueFor(definition.name, settings));
+    this.entity = new MessageEntity(definition.name, settings, deadLetterQueueFor(definition.name, settings, clock), clock);
   }
 
   cancelScheduled(sequenceNumbers: number[]): void {
@@ -30,10 +31,11 @@ export class Queue extends SendTarget {
   }
 }
 
-export function deadLetterQueueFor(path: string, settings: MessageEntity['settings']): MessageEntity {
+export function deadLetterQueueFor(path: string, settings: MessageEntity['settings'], clock: Clock): MessageEntity {
   return new MessageEntity(
     `${path}/$DeadLetterQueue`,
     { ...settings, maxDeliveryCount: Number.POSITIVE_INFINITY, defaultMessageTtlMs: undefined, requiresSession: false },
     undefined,
+    clock,
   );
 }

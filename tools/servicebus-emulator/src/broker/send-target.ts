@@ -1,5 +1,6 @@
 import { amqp } from '../amqp/amqp-encoding';
 import type { ResolvedSendSettings } from '../topology';
+import type { Clock } from './clock';
 import { DuplicateDetector } from './duplicate-detector';
 import type { MessageContent } from './message-content';
 
@@ -10,9 +11,10 @@ export abstract class SendTarget {
   constructor(
     readonly path: string,
     readonly sendSettings: ResolvedSendSettings,
+    protected readonly clock: Clock,
   ) {
     this.duplicates = sendSettings.requiresDuplicateDetection
-      ? new DuplicateDetector(sendSettings.duplicateDetectionWindowMs)
+      ? new DuplicateDetector(sendSettings.duplicateDetectionWindowMs, clock)
       : undefined;
   }
 
@@ -21,7 +23,7 @@ export abstract class SendTarget {
     const content = sent.withMessageIdAssigned();
     if (this.isDuplicate(content)) return;
     const scheduledAt = scheduledEnqueueTime(content);
-    if (scheduledAt !== undefined && scheduledAt > Date.now()) {
+    if (scheduledAt !== undefined && scheduledAt > this.clock.now()) {
       this.schedule(content, scheduledAt);
       return;
     }

@@ -1,4 +1,5 @@
 import { BrokerError } from './broker-error';
+import type { Clock, TimerHandle } from './clock';
 
 /** The owner of a session lock; a receiver link in practice. */
 export interface SessionOwner {
@@ -9,7 +10,7 @@ interface SessionRecord {
   state: Buffer | undefined;
   owner: SessionOwner | undefined;
   lockedUntilMs: number;
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerHandle | undefined;
   /** Lock tokens of messages delivered under this session lock. */
   readonly lockTokens: Set<string>;
 }
@@ -17,7 +18,7 @@ interface SessionRecord {
 interface SessionWaiter {
   readonly owner: SessionOwner;
   readonly resolve: (sessionId: string) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: TimerHandle;
 }
 
 /** Session locks, session state and receivers waiting in acceptNextSession for one entity. */
@@ -27,6 +28,7 @@ export class SessionRegistry {
 
   constructor(
     private readonly lockDurationMs: number,
+    private readonly clock: Clock,
     private readonly onReleased: (sessionId: string) => void,
   ) {}
 
@@ -72,7 +74,7 @@ export class SessionRegistry {
 
   holdsLock(sessionId: string, lockToken: string): boolean {
     const record = this.records.get(sessionId);
-    return record?.owner !== undefined && record.lockTokens.has(lockToken) && Date.now() <= record.lockedUntilMs;
+    return record?.owner !== undefined && record.lockTokens.has(lockToken) && this.clock.now() <= record.lockedUntilMs;
   }
 
   takeTrackedLocks(sessionId: string): string[] {
@@ -91,10 +93,10 @@ export class SessionRegistry {
 
   waitForSession(owner: SessionOwner, timeoutMs: number): Promise<string> {
     return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = this.clock.setTimeout(() => {
         this.removeWaiter(owner);
         reject(BrokerError.timeout('No sessions available to accept within the requested timeout.'));
-      }, timeoutMs).unref();
+      }, timeoutMs);
       this.waiters.push({ owner, resolve, timer });
     });
   }
@@ -103,22 +105,27 @@ export class SessionRegistry {
     return this.waiters.length > 0;
   }
 
+  /** Receivers waiting in acceptNextSession. */
+  get waiterCount(): number {
+    return this.waiters.length;
+  }
+
   grantToWaiter(sessionId: string): void {
     const waiter = this.waiters.shift();
     if (!waiter) return;
-    clearTimeout(waiter.timer);
+    this.clock.clearTimeout(waiter.timer);
     this.lock(sessionId, waiter.owner);
     waiter.resolve(sessionId);
   }
 
   cancelWaiter(owner: SessionOwner): void {
     const waiter = this.removeWaiter(owner);
-    if (waiter) clearTimeout(waiter.timer);
+    if (waiter) this.clock.clearTimeout(waiter.timer);
   }
 
   dispose(): void {
-    for (const record of this.records.values()) if (record.timer) clearTimeout(record.timer);
-    for (const waiter of this.waiters) clearTimeout(waiter.timer);
+    for (const record of this.records.values()) this.clock.clearTimeout(record.timer);
+    for (const waiter of this.waiters) this.clock.clearTimeout(waiter.timer);
     this.records.clear();
     this.waiters.length = 0;
   }
@@ -138,17 +145,17 @@ export class SessionRegistry {
   }
 
   private extend(sessionId: string, record: SessionRecord): void {
-    if (record.timer) clearTimeout(record.timer);
-    record.lockedUntilMs = Date.now() + this.lockDurationMs;
-    record.timer = setTimeout(() => {
+    this.clock.clearTimeout(record.timer);
+    record.lockedUntilMs = this.clock.now() + this.lockDurationMs;
+    record.timer = this.clock.setTimeout(() => {
       const owner = record.owner;
       this.release(sessionId, record);
       owner?.sessionLockLost();
-    }, this.lockDurationMs).unref();
+    }, this.lockDurationMs);
   }
 
   private release(sessionId: string, record: SessionRecord): void {
-    if (record.timer) clearTimeout(record.timer);
+    this.clock.clearTimeout(record.timer);
     record.timer = undefined;
     record.owner = undefined;
     this.onReleased(sessionId);

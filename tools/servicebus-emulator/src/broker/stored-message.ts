@@ -1,3 +1,4 @@
+import type { Clock, TimerHandle } from './clock';
 import type { MessageContent } from './message-content';
 
 export type MessageState = 'active' | 'deferred' | 'scheduled';
@@ -6,7 +7,7 @@ export type MessageState = 'active' | 'deferred' | 'scheduled';
 export interface MessageLock {
   readonly token: string;
   lockedUntilMs: number;
-  timer?: NodeJS.Timeout;
+  timer?: TimerHandle;
   /** True when the message was deferred before being locked; abandoning it keeps it deferred. */
   readonly fromDeferred: boolean;
 }
@@ -16,7 +17,7 @@ export class StoredMessage {
   deliveryCount = 0;
   lock: MessageLock | undefined;
   /** TTL or scheduled-activation timer. */
-  timer: NodeJS.Timeout | undefined;
+  timer: TimerHandle | undefined;
   expired = false;
   deadLetterSource: string | undefined;
 
@@ -38,9 +39,9 @@ export class StoredMessage {
     return id === undefined || id === null ? undefined : String(id);
   }
 
-  clearTimers(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.lock?.timer) clearTimeout(this.lock.timer);
+  clearTimers(clock: Clock): void {
+    clock.clearTimeout(this.timer);
+    clock.clearTimeout(this.lock?.timer);
     this.timer = undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_RULE_NAME, resolveEntitySettings, resolveSendSettings, SubscriptionDefinition, TopicDefinition } from '../topology';
 import { SubscriptionRule } from '../filters/subscription-rule';
 import { BrokerError } from './broker-error';
+import type { Clock, TimerHandle } from './clock';
 import type { MessageContent } from './message-content';
 import { MessageEntity } from './message-entity';
 import { deadLetterQueueFor } from './queue';
@@ -10,10 +11,10 @@ export class Subscription {
   readonly entity: MessageEntity;
   private readonly rules = new Map<string, SubscriptionRule>();
 
-  constructor(topicName: string, definition: SubscriptionDefinition) {
+  constructor(topicName: string, definition: SubscriptionDefinition, clock: Clock) {
     const path = `${topicName}/Subscriptions/${definition.name}`;
     const settings = resolveEntitySettings(definition);
-    this.entity = new MessageEntity(path, settings, deadLetterQueueFor(path, settings));
+    this.entity = new MessageEntity(path, settings, deadLetterQueueFor(path, settings, clock), clock);
     const rules = definition.rules ?? [{ name: DEFAULT_RULE_NAME }];
     for (const rule of rules) this.rules.set(rule.name, SubscriptionRule.fromDefinition(rule));
   }
@@ -41,24 +42,24 @@ export class Subscription {
 export class Topic extends SendTarget {
   readonly subscriptions = new Map<string, Subscription>();
   private nextSequenceNumber = 1;
-  private readonly scheduled = new Map<number, NodeJS.Timeout>();
+  private readonly scheduled = new Map<number, TimerHandle>();
 
-  constructor(definition: TopicDefinition) {
-    super(definition.name, resolveSendSettings(definition));
+  constructor(definition: TopicDefinition, clock: Clock) {
+    super(definition.name, resolveSendSettings(definition), clock);
     for (const subscription of definition.subscriptions ?? []) {
-      this.subscriptions.set(subscription.name.toLowerCase(), new Subscription(definition.name, subscription));
+      this.subscriptions.set(subscription.name.toLowerCase(), new Subscription(definition.name, subscription, clock));
     }
   }
 
   cancelScheduled(sequenceNumbers: number[]): void {
     for (const sequenceNumber of sequenceNumbers) {
-      clearTimeout(this.scheduled.get(sequenceNumber));
+      this.clock.clearTimeout(this.scheduled.get(sequenceNumber));
       this.scheduled.delete(sequenceNumber);
     }
   }
 
   dispose(): void {
-    for (const timer of this.scheduled.values()) clearTimeout(timer);
+    for (const timer of this.scheduled.values()) this.clock.clearTimeout(timer);
     this.scheduled.clear();
     for (const subscription of this.subscriptions.values()) subscription.entity.dispose();
   }
@@ -71,10 +72,10 @@ export class Topic extends SendTarget {
 
   protected schedule(content: MessageContent, enqueueTimeMs: number): number {
     const sequenceNumber = this.nextSequenceNumber++;
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.scheduled.delete(sequenceNumber);
       this.publish(content);
-    }, Math.max(0, enqueueTimeMs - Date.now())).unref();
+    }, Math.max(0, enqueueTimeMs - this.clock.now()));
     this.scheduled.set(sequenceNumber, timer);
     return sequenceNumber;
   }

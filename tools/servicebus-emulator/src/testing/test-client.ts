@@ -1,5 +1,6 @@
-import { ServiceBusClient } from '@azure/service-bus';
-import { EmulatorTopology, RunningEmulator, startEmulator } from '../index';
+import { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+import Long from 'long';
+import { Clock, EmulatorTopology, RunningEmulator, startEmulator } from '../index';
 
 /** Retry options short enough that one failing call cannot stall a test for minutes. */
 export const SHORT_RETRY = { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5000 };
@@ -8,19 +9,25 @@ export function createTestClient(connectionString: string): ServiceBusClient {
   return new ServiceBusClient(connectionString, { retryOptions: SHORT_RETRY });
 }
 
+/** Every message the receiver's entity holds, in any state, from the first sequence number on; locks nothing. */
+export function peekAll(receiver: ServiceBusReceiver): Promise<ServiceBusReceivedMessage[]> {
+  return receiver.peekMessages(100, { fromSequenceNumber: Long.fromNumber(1) });
+}
+
 export interface TestEmulator {
   emulator: RunningEmulator;
   client: ServiceBusClient;
 }
 
 /**
- * Starts an emulator with `topology` and a client on it for the enclosing describe block.
- * The properties are filled in by beforeAll, so read them inside tests, not when the block is declared.
+ * Starts an emulator with `topology` (and `clock`, when the tests move time themselves) and a
+ * client on it for the enclosing describe block. The properties are filled in by beforeAll, so
+ * read them inside tests, not when the block is declared.
  */
-export function useEmulator(topology: EmulatorTopology): TestEmulator {
+export function useEmulator(topology: EmulatorTopology, clock?: Clock): TestEmulator {
   const bus = {} as TestEmulator;
   beforeAll(async () => {
-    bus.emulator = await startEmulator({ port: 0, topology });
+    bus.emulator = await startEmulator({ port: 0, topology, clock });
     bus.client = createTestClient(bus.emulator.connectionString);
   });
   afterAll(async () => {
