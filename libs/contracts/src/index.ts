@@ -34,6 +34,7 @@ export {
   type ParseEventResult,
 } from './event-catalog';
 export { APPLICATION_PROPERTIES, applicationPropertiesSchema, type ApplicationProperties, type EventEnvelope } from './event-envelope';
+export { EVENT_EXAMPLES } from './event-examples';
 export { jsonSchemaOf } from './json-schema';
 export { freeFormObject, freeFormProblem, MAX_FREE_FORM_DEPTH, MAX_FREE_FORM_KEY_LENGTH, type FreeFormLimits } from './fields/free-form-object';
 export { isStorableText, STORABLE_TEXT, STORABLE_TEXT_MESSAGE, storableText } from './fields/storable-text';

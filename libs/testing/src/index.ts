@@ -8,3 +8,4 @@ export { drainSubscription, startTestServiceBus } from './test-servicebus';
 export { TEST_REDIS_URL_VARIABLE } from './jest/harness-state';
 export { testRedisUrl } from './test-redis';
 export { workspaceRoot } from '@comply/local-infra';
+export { HOSTILE_STRINGS, hostileNumber, hostileString, hostileValue, hostileVariantOf, nestedObject, PROPERTY_SEED } from './hostile-input';

@@ -1,15 +1,7 @@
-import { auditEventV1, type AuditEventV1 } from './audit-events';
+import { EVENT_EXAMPLES } from '../event-examples';
+import { auditEventV1 } from './audit-events';
 
-const example: AuditEventV1 = {
-  actor: { type: 'api_key', id: 'key_7f3a' },
-  action: 'record.delete',
-  resource: { type: 'record', id: '0197a2c4-5b1e-7c3d-9f10-2a4b6c8d0e1f' },
-  outcome: 'success',
-  tenantId: 'tenant-123',
-  correlationId: '6f1c2b7e-0d0a-4b8e-9a53-1c2d3e4f5a6b',
-  occurredAt: '2025-06-01T12:00:01.250Z',
-  details: { reason: 'request', ip: '203.0.113.7' },
-};
+const example = EVENT_EXAMPLES['audit.event.v1'];
 
 function pathsOf(input: unknown): PropertyKey[][] {
   const result = auditEventV1.safeParse(input);

@@ -1,24 +1,10 @@
+import { EVENT_EXAMPLES } from '../event-examples';
 import type { z } from 'zod';
-import { backupCompletedV1, backupFailedV1, type BackupCompletedV1, type BackupFailedV1 } from './backup-events';
+import { backupCompletedV1, backupFailedV1 } from './backup-events';
 
-const completed: BackupCompletedV1 = {
-  backupId: 'bkp-core-20250601T020000Z',
-  database: 'core',
-  blob: { container: 'backups', name: 'core/2025/06/01/bkp-core-20250601T020000Z.dump' },
-  startedAt: '2025-06-01T02:00:00Z',
-  completedAt: '2025-06-01T02:03:12.481Z',
-  sizeBytes: 184_549_376,
-  checksum: `sha256:${'3f'.repeat(32)}`,
-};
+const completed = EVENT_EXAMPLES['backup.completed.v1'];
 
-const failed: BackupFailedV1 = {
-  backupId: 'bkp-billing-20250601T020000Z',
-  database: 'billing',
-  tenantId: 'tenant-123',
-  error: { code: 'BlobWriteFailed', message: 'The specified container is being deleted.' },
-  startedAt: '2025-06-01T02:00:00Z',
-  failedAt: '2025-06-01T02:00:09Z',
-};
+const failed = EVENT_EXAMPLES['backup.failed.v1'];
 
 function pathsOf(schema: z.ZodType, input: unknown): PropertyKey[][] {
   const result = schema.safeParse(input);

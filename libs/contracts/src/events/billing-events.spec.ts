@@ -1,59 +1,19 @@
+import { EVENT_EXAMPLES } from '../event-examples';
 import type { z } from 'zod';
 import {
   billingInvoicePaidV1,
   billingInvoicePaymentFailedV1,
   billingQuotaChangedV1,
   billingSubscriptionChangedV1,
-  type BillingInvoicePaidV1,
-  type BillingInvoicePaymentFailedV1,
-  type BillingQuotaChangedV1,
-  type BillingSubscriptionChangedV1,
 } from './billing-events';
 
-const subscriptionChanged: BillingSubscriptionChangedV1 = {
-  tenantId: 'tenant-123',
-  stripeCustomerId: 'cus_NffrFeUfNV2Hib',
-  stripeSubscriptionId: 'sub_1MowQVLkdIwHu7ixeRlqHVzs',
-  plan: 'pro',
-  status: 'active',
-  amount: 49_900,
-  currency: 'usd',
-  interval: 'month',
-  currentPeriodEnd: '2025-07-01T00:00:00Z',
-  cancelAtPeriodEnd: false,
-  occurredAt: '2025-06-01T09:15:00Z',
-};
+const subscriptionChanged = EVENT_EXAMPLES['billing.subscription.changed.v1'];
 
-const invoicePaid: BillingInvoicePaidV1 = {
-  tenantId: 'tenant-123',
-  stripeCustomerId: 'cus_NffrFeUfNV2Hib',
-  stripeInvoiceId: 'in_1MtHbELkdIwHu7ixl4OzzPMv',
-  stripeSubscriptionId: 'sub_1MowQVLkdIwHu7ixeRlqHVzs',
-  amountPaid: 49_900,
-  currency: 'usd',
-  periodStart: '2025-05-01T00:00:00Z',
-  periodEnd: '2025-06-01T00:00:00Z',
-  occurredAt: '2025-06-01T09:15:00Z',
-};
+const invoicePaid = EVENT_EXAMPLES['billing.invoice.paid.v1'];
 
-const paymentFailed: BillingInvoicePaymentFailedV1 = {
-  tenantId: 'tenant-123',
-  stripeCustomerId: 'cus_NffrFeUfNV2Hib',
-  stripeInvoiceId: 'in_1MtHbELkdIwHu7ixl4OzzPMv',
-  amountDue: 49_900,
-  currency: 'eur',
-  attemptCount: 2,
-  nextPaymentAttemptAt: '2025-06-04T09:15:00Z',
-  failureReason: 'card_declined',
-  occurredAt: '2025-06-01T09:15:00Z',
-};
+const paymentFailed = EVENT_EXAMPLES['billing.invoice.payment_failed.v1'];
 
-const quotaChanged: BillingQuotaChangedV1 = {
-  tenantId: 'tenant-123',
-  plan: 'pro',
-  quota: { monthlyRecords: 1_000_000 },
-  occurredAt: '2025-06-01T09:15:01Z',
-};
+const quotaChanged = EVENT_EXAMPLES['billing.quota.changed.v1'];
 
 function pathsOf(schema: z.ZodType, input: unknown): PropertyKey[][] {
   const result = schema.safeParse(input);

@@ -1,21 +1,9 @@
+import { EVENT_EXAMPLES } from '../event-examples';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { mappingResultV1, type MappingResultV1 } from './mapping-events';
+import { mappingResultV1 } from './mapping-events';
 
-const example: MappingResultV1 = {
-  tenantId: 'tenant-123',
-  requestId: 'req-2025-06-01-000042',
-  detector: { name: 'presidio', type: 'pii', version: '2.2.355' },
-  sourceData: { entity_type: 'US_SSN', text: '078-05-1120', start: 17, end: 28, score: 0.85 },
-  taxonomy: ['PII.Identifier.SSN'],
-  scores: { 'PII.Identifier.SSN': 0.97 },
-  confidence: 0.95,
-  modelVersion: 'mapper-2025.06.1',
-  latencyMs: 42.5,
-  occurredAt: '2025-06-01T12:00:00.000+02:00',
-  metadata: { channel: 'chat' },
-  provenance: { source: 'support-inbox', pipeline: 'ingest-v3' },
-};
+const example = EVENT_EXAMPLES['mapping.result.v1'];
 
 function issuesOf(input: unknown): Array<{ path: PropertyKey[]; code: string }> {
   const result = mappingResultV1.safeParse(input);

@@ -1,23 +1,10 @@
+import { EVENT_EXAMPLES } from '../event-examples';
 import type { z } from 'zod';
-import { recordDeletedV1, recordStoredV1, type RecordDeletedV1, type RecordStoredV1 } from './record-events';
+import { recordDeletedV1, recordStoredV1 } from './record-events';
 
-const stored: RecordStoredV1 = {
-  tenantId: 'tenant-123',
-  recordId: '0197a2c4-5b1e-7c3d-9f10-2a4b6c8d0e1f',
-  requestId: 'req-2025-06-01-000042',
-  detector: { name: 'presidio', type: 'pii', version: '2.2.355' },
-  taxonomy: ['PII.Identifier.SSN'],
-  confidence: 0.95,
-  modelVersion: 'mapper-2025.06.1',
-  storedAt: '2025-06-01T10:00:00.120Z',
-};
+const stored = EVENT_EXAMPLES['record.stored.v1'];
 
-const deleted: RecordDeletedV1 = {
-  tenantId: 'tenant-123',
-  recordId: '0197a2c4-5b1e-7c3d-9f10-2a4b6c8d0e1f',
-  reason: 'retention',
-  deletedAt: '2026-06-01T00:00:00Z',
-};
+const deleted = EVENT_EXAMPLES['record.deleted.v1'];
 
 function pathsOf(schema: z.ZodType, input: unknown): PropertyKey[][] {
   const result = schema.safeParse(input);
