@@ -130,10 +130,11 @@ describe('coreStoreOpenApi', () => {
       expect(submission.properties!.detector).toMatchObject({ additionalProperties: false, required: ['name', 'type', 'version'] });
     });
 
-    it('documents the ingest outcomes', () => {
-      expect(Object.keys(operation.responses).sort()).toEqual(['202', '400', '401', '403', '413', '429']);
+    it('documents the ingest outcomes, with the error policy\'s 500 and 503 (Retry-After)', () => {
+      expect(Object.keys(operation.responses).sort()).toEqual(['202', '400', '401', '403', '413', '429', '500', '503']);
       expect(operation.responses[202].content!['application/json'].schema).toEqual({ $ref: '#/components/schemas/IngestResponse' });
       expect(operation.responses[429].description).toMatch(/quota/i);
+      expect(operation.responses[503]).toMatchObject({ headers: { 'Retry-After': { schema: { type: 'integer' } } } });
     });
   });
 

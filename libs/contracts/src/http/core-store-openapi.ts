@@ -396,6 +396,32 @@ function paths(): JsonObject {
   };
 }
 
+/**
+ * What libs/service-runtime's error policy may answer on any route that reaches the database: a
+ * temporary failure (503 with Retry-After) and an unexpected one (500 with the request id only).
+ * Routes that document their own 503 (readiness) keep it.
+ */
+function withPlatformErrors(documented: JsonObject): JsonObject {
+  const platformErrors = {
+    500: error('Unexpected failure. The body carries only `requestId`; quote it when reporting the problem.'),
+    503: {
+      ...error('Temporary failure (a serialization conflict, deadlock or lost database connection); retry after `Retry-After` seconds.'),
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } },
+    },
+  };
+  return Object.fromEntries(
+    Object.entries(documented).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item as Record<string, JsonObject>).map(([method, operation]) => [
+          method,
+          { ...operation, responses: { ...platformErrors, ...(operation.responses as JsonObject) } },
+        ]),
+      ),
+    ]),
+  );
+}
+
 export function coreStoreOpenApi(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
@@ -412,7 +438,7 @@ export function coreStoreOpenApi(): Record<string, unknown> {
       { name: 'admin', description: 'Tenant management with the admin token.' },
       { name: 'operations', description: 'Health, metrics and this documentation; no authentication.' },
     ],
-    paths: paths(),
+    paths: withPlatformErrors(paths()),
     components: {
       schemas: { ...componentSchemas(REQUEST_SCHEMAS, 'input'), ...componentSchemas(RESPONSE_SCHEMAS, 'output') },
       securitySchemes: {
