@@ -1,10 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { EVENT_TYPES } from './event-catalog';
+import { EVENT_EXAMPLES } from './event-examples';
 import { mappingResultV1 } from './events/mapping-events';
-import { JSON_SCHEMA_DIRECTORY, jsonSchemaFiles, jsonSchemaOf } from './json-schema';
-
-const REGENERATE = 'node -r @swc-node/register libs/contracts/src/write-json-schemas.ts';
+import { jsonSchemaOf } from './json-schema';
 
 interface JsonSchema {
   type?: string;
@@ -55,34 +52,7 @@ function violations(schema: JsonSchema, value: unknown, path = '$'): string[] {
   return [...missing, ...inProperties];
 }
 
-const mappingExample = {
-  tenantId: 'tenant-123',
-  requestId: 'req-2025-06-01-000042',
-  detector: { name: 'presidio', type: 'pii', version: '2.2.355' },
-  sourceData: { entity_type: 'US_SSN', text: '078-05-1120', start: 17, end: 28 },
-  taxonomy: ['PII.Identifier.SSN'],
-  scores: { 'PII.Identifier.SSN': 0.97 },
-  confidence: 0.95,
-  modelVersion: 'mapper-2025.06.1',
-  latencyMs: 42,
-  occurredAt: '2025-06-01T12:00:00.000+02:00',
-  metadata: { channel: 'chat' },
-};
-
-describe('checked-in JSON Schemas', () => {
-  const expected = jsonSchemaFiles();
-
-  it.each([...expected.keys()])(`json-schema/%s matches the contract (else run \`${REGENERATE}\`)`, (name) => {
-    const path = join(JSON_SCHEMA_DIRECTORY, name);
-    expect({ name, exists: existsSync(path) }).toEqual({ name, exists: true });
-    expect(readFileSync(path, 'utf8')).toBe(expected.get(name));
-  });
-
-  it(`holds no file for an event outside the catalog (else run \`${REGENERATE}\`)`, () => {
-    const stale = readdirSync(JSON_SCHEMA_DIRECTORY).filter((name) => !expected.has(name));
-    expect(stale).toEqual([]);
-  });
-});
+const mappingExample = EVENT_EXAMPLES['mapping.result.v1'];
 
 describe('jsonSchemaOf', () => {
   it('identifies every schema by a URN and titles it with the event type', () => {
