@@ -11,6 +11,16 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/*.mjs', '**/jest.config.ts'],
   },
   {
+    // Type-aware rules: each file is checked with its nearest tsconfig.json (its project's, else the root one).
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A promise nobody awaits loses its rejection; one passed where a callback's result is ignored runs unawaited.
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       // Module boundaries: apps and tools use libraries; libraries use only libraries; an app never

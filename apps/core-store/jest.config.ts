@@ -1,7 +1,3 @@
-export default {
-  displayName: 'core-store',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-  globalSetup: '<rootDir>/../../libs/testing/src/jest/global-setup.ts',
-  globalTeardown: '<rootDir>/../../libs/testing/src/jest/global-teardown.ts',
-};
+import { testTiers } from '../../tools/jest/test-tiers';
+
+export default testTiers('core-store', __dirname);

@@ -1,5 +1,3 @@
-export default {
-  displayName: 'local-infra',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
+import { testTiers } from '../../tools/jest/test-tiers';
+
+export default testTiers('local-infra', __dirname);

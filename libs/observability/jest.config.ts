@@ -1,5 +1,3 @@
-export default {
-  displayName: 'observability',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
+import { testTiers } from '../../tools/jest/test-tiers';
+
+export default testTiers('observability', __dirname);

@@ -1,7 +1,3 @@
-export default {
-  displayName: 'persistence',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-  globalSetup: '<rootDir>/../../libs/testing/src/jest/global-setup.ts',
-  globalTeardown: '<rootDir>/../../libs/testing/src/jest/global-teardown.ts',
-};
+import { testTiers } from '../../tools/jest/test-tiers';
+
+export default testTiers('persistence', __dirname);

@@ -1,7 +1,3 @@
-export default {
-  displayName: 'testing',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-  globalSetup: '<rootDir>/src/jest/global-setup.ts',
-  globalTeardown: '<rootDir>/src/jest/global-teardown.ts',
-};
+import { testTiers } from '../../tools/jest/test-tiers';
+
+export default testTiers('testing', __dirname);

@@ -1,5 +1,3 @@
-export default {
-  displayName: 'servicebus-emulator',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
+import { testTiers } from '../jest/test-tiers';
+
+export default testTiers('servicebus-emulator', __dirname);

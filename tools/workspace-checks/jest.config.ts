@@ -1,5 +1,3 @@
-export default {
-  displayName: 'workspace-checks',
-  preset: '../../jest.preset.js',
-  rootDir: __dirname,
-};
+import { testTiers } from '../../tools/jest/test-tiers';
+
+export default testTiers('workspace-checks', __dirname);

@@ -52,12 +52,11 @@ const hostileSegment = fc.oneof(
 describe('core-store under hostile input', () => {
   let app: CoreStoreTestApp;
   let tenant: TestTenant;
-  let target: TestTenant;
 
   beforeAll(async () => {
     app = await startCoreStoreTestApp({ messaging: true, env: { CONSUMER_MAX_ATTEMPTS: '2' } });
     tenant = await app.createTenant('tenant-123');
-    target = await app.createTenant('admin-target');
+    await app.createTenant('admin-target');
     await app.createTenant('other-tenant');
   }, 60_000);
 

@@ -42,7 +42,7 @@ export function testAdminUrl(): string {
   const url = process.env[TEST_ADMIN_URL_VARIABLE];
   if (!url) {
     throw new Error(
-      `${TEST_ADMIN_URL_VARIABLE} is not set: this suite needs the harness's jest globalSetup (libs/testing/src/jest/global-setup.ts) in its jest.config.ts`,
+      `${TEST_ADMIN_URL_VARIABLE} is not set: a suite that needs PostgreSQL is a *.int.spec.ts or *.e2e.spec.ts, run by a jest.config.ts made with testTiers (tools/jest/test-tiers.ts)`,
     );
   }
   return url;

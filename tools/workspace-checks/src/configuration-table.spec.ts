@@ -13,4 +13,11 @@ describe('configuration table', () => {
   it('shows the pool size each service derives with the default consumer concurrency', () => {
     expect(table).toContain('| `DB_POOL_MAX` | each service | `18` / `10` / `18` / `10` / `10` |');
   });
+
+  it('lists every service setting with its per-service default', () => {
+    expect(table).toContain('| `PORT` | each service | `3001` / `3002` / `3003` / `3004` / `3005` |');
+    expect(table).toContain('| `DB_USER` | each service | `core_app` / `billing_app` / `analytics_app` / `audit_app` / `backup_app` |');
+    expect(table).toMatch(/\| `DB_PASSWORD` \| each service \| — \| .*Secret: never logged\. \|/);
+    expect(table).toContain('| `DATABASE_URL` | `npm start`, `npm run migrate` | — |');
+  });
 });

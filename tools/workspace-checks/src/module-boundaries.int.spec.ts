@@ -4,26 +4,34 @@ import { workspaceRoot } from '@comply/local-infra';
 
 const root = workspaceRoot(__dirname);
 const ESLINT = join(root, 'node_modules', 'eslint', 'bin', 'eslint.js');
+const CONFIG = join(__dirname, 'eslint-without-types.config.mjs');
 
 interface LintResult {
-  messages: Array<{ ruleId: string | null; message: string }>;
+  messages: Array<{ ruleId: string | null; message: string; fatal?: boolean }>;
 }
 
-/** Lints `code` as if it were `file`, with the workspace's real ESLint config, in its own process; the messages of `ruleId`. */
+/**
+ * Lints `code` as if it were `file`, with the workspace's real ESLint config (without type information), in its
+ * own process; the messages of `ruleId`. A parse error fails, so that no case passes by linting nothing.
+ */
 function lintErrors(file: string, code: string, ruleId: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ESLINT, '--format', 'json', '--stdin', '--stdin-filename', file], { cwd: root });
+    const child = spawn(process.execPath, [ESLINT, '--config', CONFIG, '--format', 'json', '--stdin', '--stdin-filename', file], { cwd: root });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.once('exit', () => {
+      let result: LintResult;
       try {
-        const [result] = JSON.parse(stdout) as LintResult[];
-        resolve(result.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message));
+        [result] = JSON.parse(stdout) as LintResult[];
       } catch {
         reject(new Error(`eslint produced no report: ${stderr}`));
+        return;
       }
+      const fatal = result.messages.filter((m) => m.fatal);
+      if (fatal.length) reject(new Error(`eslint could not lint ${file}: ${fatal.map((m) => m.message).join('; ')}`));
+      else resolve(result.messages.filter((m) => m.ruleId === ruleId).map((m) => m.message));
     });
     child.stdin.end(code);
   });

@@ -1,6 +1,4 @@
 import { EVENT_EXAMPLES } from '../event-examples';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { mappingResultV1 } from './mapping-events';
 
 const example = EVENT_EXAMPLES['mapping.result.v1'];
@@ -84,11 +82,5 @@ describe('mapping.result.v1', () => {
 
   it('requires sourceData to be an object', () => {
     expect(issuesOf({ ...example, sourceData: '078-05-1120' })).toEqual([{ path: ['sourceData'], code: 'invalid_type' }]);
-  });
-
-  it('accepts the example body of the producer README', () => {
-    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-    const [, body] = /```json\n([\s\S]*?)```/.exec(readme) ?? [];
-    expect(issuesOf(JSON.parse(body))).toEqual([]);
   });
 });
