@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { freePort, isPortOpen } from '@comply/local-infra';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@comply/testing';
+import { createTestDatabase, TestDatabase, until, workspaceRoot } from '@comply/testing';
 
 const FIXTURE = join(__dirname, 'test-fixtures', 'slow-service.fixture.ts');
 
@@ -37,6 +37,15 @@ async function spawnService(env: Record<string, string>): Promise<ServiceProcess
   return { child, port, lines, stderr, exit };
 }
 
+/** Resolves once the service has logged the request's arrival: the signal to act on a request in flight. */
+function arrived(service: ServiceProcess, requestId: string): Promise<unknown> {
+  return until(
+    async () => service.lines.some((line) => line.msg === 'incoming request' && line.reqId === requestId),
+    (seen) => seen,
+    { timeoutMs: 10_000, intervalMs: 10 },
+  );
+}
+
 describe('runService (a real service process)', () => {
   let database: TestDatabase;
   let env: Record<string, string>;
@@ -51,7 +60,7 @@ describe('runService (a real service process)', () => {
   it('on SIGTERM stops accepting, finishes the request in flight, closes its pool and exits 0', async () => {
     const service = await spawnService({ ...env, SHUTDOWN_TIMEOUT_MS: '5000' });
     const inFlight = fetch(`http://127.0.0.1:${service.port}/slow?ms=800`, { headers: { 'x-request-id': 'in-flight-1' } });
-    await new Promise((r) => setTimeout(r, 200));
+    await arrived(service, 'in-flight-1');
     service.child.kill('SIGTERM');
 
     const response = await inFlight;
@@ -69,8 +78,8 @@ describe('runService (a real service process)', () => {
 
   it('gives up after SHUTDOWN_TIMEOUT_MS when work does not finish, exiting 1', async () => {
     const service = await spawnService({ ...env, SHUTDOWN_TIMEOUT_MS: '300' });
-    const stuck = fetch(`http://127.0.0.1:${service.port}/slow?ms=20000`).catch((error: Error) => error);
-    await new Promise((r) => setTimeout(r, 100));
+    const stuck = fetch(`http://127.0.0.1:${service.port}/slow?ms=20000`, { headers: { 'x-request-id': 'stuck-1' } }).catch((error: Error) => error);
+    await arrived(service, 'stuck-1');
     const signalled = Date.now();
     service.child.kill('SIGINT');
     expect(await service.exit).toBe(1);

@@ -98,6 +98,11 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   }
 
   const effects = () => bed.admin<{ message_id: string; record_id: string; tx: string }>('select * from effects');
+  /** Messages this consumer has completed: once all are, nothing is left to redeliver. */
+  const completed = async () => {
+    const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'messaging_completed_total');
+    return metric?.values.reduce((sum, value) => sum + value.value, 0) ?? 0;
+  };
   const firstDeadLetters = () =>
     until(() => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }), (m) => m.length > 0);
 
@@ -105,7 +110,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     const event = recordStored({ requestId: 'fail-once-1' });
     await send([{ subject: 'record.stored.v1', body: event, messageId: 'once-1' }]);
     const rows = await until(effects, (r) => r.length > 0);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => completed(), (n) => n >= 1);
     expect((await effects()).map((r) => r.record_id)).toEqual([event.recordId]);
     expect(attemptsByRecord.get(event.recordId)).toBe(2);
     expect(rows[0].message_id).toBe('once-1');
@@ -244,7 +249,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     serializationFailuresLeft = 1;
     await send(Array.from({ length: 20 }, (_, i) => deletion(`retry-batch-${i}`)));
     const rows = await until(effects, (r) => r.length >= 20);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => completed(), (n) => n >= 20);
     expect(await effects()).toHaveLength(20);
     expect(batchSizes.every((size) => size > 1)).toBe(true);
     expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(20);

@@ -240,7 +240,16 @@ describe('replaying through the consumer transport', () => {
     );
     expect(effects).toEqual([{ message_id: replayed[0].replayMessageId, record_id: event.recordId }]);
     expect(handler.seen.at(-1)).toEqual({ messageId: replayed[0].replayMessageId, correlationId: 'flow-broken' });
-    await new Promise((r) => setTimeout(r, 500));
+    // Settled means nothing is left to redeliver: the subscription and its dead-letter queue are both empty.
+    const waiting = async () => {
+      const receiver = bed.client.createReceiver('core-events', 'backup-worker');
+      try {
+        return (await receiver.peekMessages(1)).length;
+      } finally {
+        await receiver.close();
+      }
+    };
+    await until(waiting, (count) => count === 0, POLL);
     expect(await queue.list()).toEqual([]);
     expect(await bed.admin('select 1 from effects')).toHaveLength(1);
   }, 30_000);

@@ -6,28 +6,32 @@ import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger, T
 import { addAllToOutbox, addToOutbox } from './outbox';
 import { OutboxRelay } from './outbox-relay';
 
-/** A client whose senders run `afterSend` once a batch has reached the broker. */
-function clientWithSendHook(
+/** A client whose senders have `method` replaced by what `replace` makes of the original. */
+function clientWithSenderMethod<K extends 'sendMessages' | 'createMessageBatch'>(
   client: ServiceBusClient,
-  afterSend: (batch: ServiceBusMessageBatch) => void | Promise<void>,
+  method: K,
+  replace: (sender: ServiceBusSender) => ServiceBusSender[K],
 ): ServiceBusClient {
   return new Proxy(client, {
     get(target, property, receiver) {
       if (property !== 'createSender') return Reflect.get(target, property, receiver);
       return (topic: string) => {
         const sender = target.createSender(topic);
+        const replacement = replace(sender);
         return new Proxy(sender, {
-          get(senderTarget, senderProperty, senderReceiver) {
-            if (senderProperty !== 'sendMessages') return Reflect.get(senderTarget, senderProperty, senderReceiver);
-            return async (batch: ServiceBusMessageBatch) => {
-              await senderTarget.sendMessages(batch);
-              await afterSend(batch);
-            };
-          },
-        }) as ServiceBusSender;
+          get: (senderTarget, senderProperty, senderReceiver) => (senderProperty === method ? replacement : Reflect.get(senderTarget, senderProperty, senderReceiver)),
+        });
       };
     },
   });
+}
+
+/** A client whose senders run `afterSend` once a batch has reached the broker. */
+function clientWithSendHook(client: ServiceBusClient, afterSend: (batch: ServiceBusMessageBatch) => void | Promise<void>): ServiceBusClient {
+  return clientWithSenderMethod(client, 'sendMessages', (sender) => (async (batch: ServiceBusMessageBatch) => {
+    await sender.sendMessages(batch);
+    await afterSend(batch);
+  }) as ServiceBusSender['sendMessages']);
 }
 
 /** What the emulator's topics advertise as their maximum message size (Azure Standard tier's). */
@@ -44,20 +48,7 @@ function tooLargeRecord() {
  * whose real limit is below the advertised one behave like this.
  */
 function clientWithLargerBatches(client: ServiceBusClient): ServiceBusClient {
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property !== 'createSender') return Reflect.get(target, property, receiver);
-      return (topic: string) => {
-        const sender = target.createSender(topic);
-        return new Proxy(sender, {
-          get(senderTarget, senderProperty, senderReceiver) {
-            if (senderProperty !== 'createMessageBatch') return Reflect.get(senderTarget, senderProperty, senderReceiver);
-            return async () => Object.assign(await senderTarget.createMessageBatch(), { _maxSizeInBytes: 1_048_576 });
-          },
-        }) as ServiceBusSender;
-      };
-    },
-  });
+  return clientWithSenderMethod(client, 'createMessageBatch', (sender) => async () => Object.assign(await sender.createMessageBatch(), { _maxSizeInBytes: 1_048_576 }));
 }
 
 /** A logger that keeps what it writes, parsed, at warn and above. */
