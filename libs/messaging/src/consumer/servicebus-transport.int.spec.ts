@@ -103,6 +103,18 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'messaging_completed_total');
     return metric?.values.reduce((sum, value) => sum + value.value, 0) ?? 0;
   };
+  /** Drains the dead-letter queue until at least `count` messages have arrived there. */
+  const deadLetters = async (count: number) => {
+    const dead: ServiceBusReceivedMessage[] = [];
+    await until(
+      async () => {
+        dead.push(...(await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 })));
+        return dead.length;
+      },
+      (n) => n >= count,
+    );
+    return dead;
+  };
   const firstDeadLetters = () =>
     until(() => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }), (m) => m.length > 0);
 
@@ -163,14 +175,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   it('under concurrency, never completes a failing message: each is retried, then dead-lettered', async () => {
     const events = Array.from({ length: 200 }, (_, i) => recordStored({ requestId: i % 2 ? `fail-always-c${i}` : `ok-c${i}` }));
     await send(events.map((body) => ({ subject: 'record.stored.v1', body })));
-    const allDead: ServiceBusReceivedMessage[] = [];
-    await until(
-      async () => {
-        allDead.push(...(await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 })));
-        return allDead.length;
-      },
-      (n) => n >= 100,
-    );
+    const allDead = await deadLetters(100);
     const done = await until(effects, (r) => r.length >= 100);
     expect(done).toHaveLength(100);
     expect(allDead).toHaveLength(100);
@@ -213,14 +218,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
       { ...deletion('batch-other-tenant'), messageId: 'mismatch-1', applicationProperties: { tenantId: 'tenant-b' } },
       ...valid.slice(25),
     ]);
-    const dead: ServiceBusReceivedMessage[] = [];
-    await until(
-      async () => {
-        dead.push(...(await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 })));
-        return dead.length;
-      },
-      (n) => n >= 2,
-    );
+    const dead = await deadLetters(2);
     const byId = Object.fromEntries(dead.map((m) => [m.messageId, { reason: m.deadLetterReason, description: m.deadLetterErrorDescription }]));
     expect(byId['mismatch-1']).toEqual({ reason: 'TenantMismatch', description: 'Message tenantId property "tenant-b" differs from the body\'s tenantId "tenant-a"' });
     expect(byId['malformed-1'].reason).toBe('ContractViolation');
