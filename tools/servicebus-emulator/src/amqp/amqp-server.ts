@@ -68,6 +68,8 @@ export class AmqpServer {
       } as unknown as Parameters<typeof this.container.listen>[0]) as unknown as Server;
       this.server = server;
       server.on('connection', (socket: Socket) => {
+        // Small frames (flow, disposition) must not wait for Nagle's algorithm to fill a segment.
+        socket.setNoDelay(true);
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));
       });
