@@ -13,13 +13,14 @@ const BUS_ACTOR: AuditActor = { type: 'service', id: 'core-store' };
  * batch, switching the tenant context per tenant. A mapping a rule refuses (unknown or inactive
  * tenant, detector not allowed, over quota) is rejected on its own and dead-lettered with the
  * rule as reason, while the rest of the batch is stored. The transport has already dead-lettered
- * malformed messages and those whose tenantId property differs from the body.
+ * malformed messages and those whose tenantId property differs from the body. No inbox entry is
+ * written: the idempotency ledger already makes a redelivered message a duplicate with no effect.
  */
 @Controller()
 export class MappingEventsHandler {
   constructor(private readonly ingest: MappingIngestService) {}
 
-  @EventPattern('mapping.result.v1', { batchSize: 200 })
+  @EventPattern('mapping.result.v1', { batchSize: 200, inbox: false })
   async handle(@Payload() events: IncomingEvent<'mapping.result.v1'>[], @Ctx() context: ServiceBusContext<CoreTransaction>): Promise<void> {
     for (const [tenantId, group] of groupByTenant(events)) {
       await enterTenant(context.tx, tenantId);

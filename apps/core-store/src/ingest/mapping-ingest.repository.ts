@@ -1,51 +1,134 @@
 import { Injectable } from '@nestjs/common';
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { SQL, sql } from 'drizzle-orm';
 import { CoreTransaction } from '../database/core-database';
-import { storageRecordKeys, storageRecords, tenantUsage } from '../database/schema';
 
-export type NewRecordRow = typeof storageRecords.$inferInsert;
+/** A storage_records row as ingest writes it; backup_status and backup_ref keep their defaults. */
+export interface NewRecord {
+  id: string;
+  requestId: string;
+  detectorName: string;
+  detectorType: string;
+  detectorVersion: string;
+  modelVersion: string;
+  taxonomy: string[];
+  taxonomyPaths: string[];
+  scores: Record<string, number>;
+  confidence: number;
+  latencyMs: number;
+  metadata: Record<string, unknown> | null;
+  provenance: Record<string, unknown> | null;
+  /** FieldEncryptor ciphertext. */
+  sourceData: string;
+  correlationId: string;
+  occurredAt: Date;
+}
 
-/** The SQL of ingest; every call runs inside the tenant's transaction. */
+/** Records of one tenant stored at one instant, so tenant, expiry and creation time are shared. */
+export interface RecordBatch {
+  tenantId: string;
+  createdAt: Date;
+  expiresAt: Date;
+  records: NewRecord[];
+}
+
+/** `{"a","b"}`: a text[] literal, so that each record's labels travel as one element of a text[] parameter. */
+function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+function jsonOrNull(value: unknown): string | null {
+  return value === null ? null : JSON.stringify(value);
+}
+
+/**
+ * The records of a batch as one row set `r`: fixed statement text with one array parameter per
+ * column, so a batch of any size costs one short statement to build and plan. PostgreSQL has no
+ * arrays of arrays, so each record's text[] values travel as array literals and are cast per row.
+ */
+function recordRows(batch: RecordBatch): SQL {
+  const column = <T>(pick: (record: NewRecord) => T) => sql.param(batch.records.map(pick));
+  return sql`unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.requestId)}::text[], ${column((r) => r.detectorName)}::text[],
+      ${column((r) => r.detectorType)}::text[], ${column((r) => r.detectorVersion)}::text[], ${column((r) => r.modelVersion)}::text[],
+      ${column((r) => textArrayLiteral(r.taxonomy))}::text[], ${column((r) => textArrayLiteral(r.taxonomyPaths))}::text[],
+      ${column((r) => JSON.stringify(r.scores))}::jsonb[], ${column((r) => r.confidence)}::float8[], ${column((r) => r.latencyMs)}::float8[],
+      ${column((r) => jsonOrNull(r.metadata))}::jsonb[], ${column((r) => jsonOrNull(r.provenance))}::jsonb[], ${column((r) => r.sourceData)}::text[],
+      ${column((r) => r.correlationId)}::text[], ${column((r) => r.occurredAt)}::timestamptz[])
+    as r(id, request_id, detector_name, detector_type, detector_version, model_version, taxonomy, taxonomy_paths,
+         scores, confidence, latency_ms, metadata, provenance, source_data, correlation_id, occurred_at)`;
+}
+
+function insertRecords(batch: RecordBatch, from: SQL): SQL {
+  return sql`insert into storage_records (id, tenant_id, request_id, detector_name, detector_type, detector_version, model_version,
+      taxonomy, taxonomy_paths, scores, confidence, latency_ms, metadata, provenance, source_data, correlation_id, occurred_at, expires_at, created_at)
+    select r.id, ${batch.tenantId}, r.request_id, r.detector_name, r.detector_type, r.detector_version, r.model_version,
+      r.taxonomy::text[], r.taxonomy_paths::text[], r.scores, r.confidence, r.latency_ms, r.metadata, r.provenance, r.source_data,
+      r.correlation_id, r.occurred_at, ${batch.expiresAt}, ${batch.createdAt}
+    from ${from}`;
+}
+
+function claimKeys(batch: RecordBatch): SQL {
+  return sql`insert into storage_record_keys (tenant_id, request_id, record_id, expires_at)
+    select ${batch.tenantId}, k.request_id, k.id, ${batch.expiresAt}
+    from unnest(${sql.param(batch.records.map((r) => r.id))}::uuid[], ${sql.param(batch.records.map((r) => r.requestId))}::text[]) as k(id, request_id)
+    on conflict do nothing
+    returning request_id, record_id`;
+}
+
+/**
+ * The SQL of ingest, as fixed statements over column arrays; every call runs inside the tenant's
+ * transaction.
+ */
 @Injectable()
 export class MappingIngestRepository {
   /**
-   * Claims each (tenant, request id) in the idempotency ledger. Returns the keys this transaction
-   * claimed; a key another transaction holds uncommitted makes this insert wait for it, so two
-   * concurrent submissions of one request can never both win.
+   * Claims the ledger key of every record and stores the records whose key it claimed, in one
+   * statement; returns the request ids claimed. A key another transaction holds uncommitted makes
+   * this wait for it, so two concurrent submissions of one request can never both win.
    */
-  async claimRequestIds(tx: CoreTransaction, rows: Array<typeof storageRecordKeys.$inferInsert>): Promise<Set<string>> {
-    if (rows.length === 0) return new Set();
-    const claimed = await tx.insert(storageRecordKeys).values(rows).onConflictDoNothing().returning({ requestId: storageRecordKeys.requestId });
-    return new Set(claimed.map((row) => row.requestId));
+  async claimAndStore(tx: CoreTransaction, batch: RecordBatch): Promise<Set<string>> {
+    if (batch.records.length === 0) return new Set();
+    const result = await tx.execute<{ request_id: string }>(sql`with claimed as (${claimKeys(batch)}),
+      stored as (${insertRecords(batch, sql`${recordRows(batch)} join claimed on claimed.record_id = r.id`)})
+      select request_id from claimed`);
+    return new Set(result.rows.map((row) => row.request_id));
+  }
+
+  /** Claims ledger keys without storing records: for a batch that must first learn how many fit its quota. */
+  async claim(tx: CoreTransaction, batch: RecordBatch): Promise<Set<string>> {
+    if (batch.records.length === 0) return new Set();
+    const result = await tx.execute<{ request_id: string }>(claimKeys(batch));
+    return new Set(result.rows.map((row) => row.request_id));
+  }
+
+  /** Stores records whose keys this transaction claimed before. */
+  async store(tx: CoreTransaction, batch: RecordBatch): Promise<void> {
+    if (batch.records.length > 0) await tx.execute(insertRecords(batch, recordRows(batch)));
   }
 
   /** Record ids of request ids stored before. */
   async recordIdsOf(tx: CoreTransaction, tenantId: string, requestIds: string[]): Promise<Map<string, string>> {
     if (requestIds.length === 0) return new Map();
-    const rows = await tx
-      .select({ requestId: storageRecordKeys.requestId, recordId: storageRecordKeys.recordId })
-      .from(storageRecordKeys)
-      .where(and(eq(storageRecordKeys.tenantId, tenantId), inArray(storageRecordKeys.requestId, requestIds)));
-    return new Map(rows.map((row) => [row.requestId, row.recordId]));
+    const result = await tx.execute<{ request_id: string; record_id: string }>(
+      sql`select request_id, record_id from storage_record_keys where tenant_id = ${tenantId} and request_id = any(${sql.param(requestIds)}::text[])`,
+    );
+    return new Map(result.rows.map((row) => [row.request_id, row.record_id]));
   }
 
   /** Gives back keys this transaction claimed for mappings it then refused, so a later resend can be stored. */
-  async releaseRequestIds(tx: CoreTransaction, tenantId: string, requestIds: string[]): Promise<void> {
+  async release(tx: CoreTransaction, tenantId: string, requestIds: string[]): Promise<void> {
     if (requestIds.length === 0) return;
-    await tx.delete(storageRecordKeys).where(and(eq(storageRecordKeys.tenantId, tenantId), inArray(storageRecordKeys.requestId, requestIds)));
+    await tx.execute(sql`delete from storage_record_keys where tenant_id = ${tenantId} and request_id = any(${sql.param(requestIds)}::text[])`);
   }
 
-  /** Adds to (or, negative, takes back from) the month's usage and returns the new total; the row lock serialises a tenant's concurrent ingests. */
+  /**
+   * Adds to the month's usage and returns the new total. The row stays locked until the
+   * transaction ends, so concurrent ingests of one tenant take turns from here on: ingest does it
+   * last, or (with 0) first when it must know the count before it decides.
+   */
   async addUsage(tx: CoreTransaction, tenantId: string, month: string, records: number): Promise<number> {
-    const [row] = await tx
-      .insert(tenantUsage)
-      .values({ tenantId, month, records })
-      .onConflictDoUpdate({ target: [tenantUsage.tenantId, tenantUsage.month], set: { records: sql`${tenantUsage.records} + excluded.records` } })
-      .returning({ records: tenantUsage.records });
-    return row.records;
-  }
-
-  async insertRecords(tx: CoreTransaction, rows: NewRecordRow[]): Promise<void> {
-    if (rows.length > 0) await tx.insert(storageRecords).values(rows);
+    const result = await tx.execute<{ records: number }>(sql`insert into tenant_usage (tenant_id, month, records) values (${tenantId}, ${month}, ${records})
+      on conflict (tenant_id, month) do update set records = tenant_usage.records + excluded.records
+      returning records`);
+    return result.rows[0].records;
   }
 }

@@ -12,7 +12,7 @@ import { encryptSourceData } from '../encryption/source-data-cipher';
 import { taxonomyPaths } from '../records/taxonomy-paths';
 import { TenantsRepository, TenantState } from '../tenants/tenants.repository';
 import { admissionRejections, firstOccurrences, ItemRejection, quotaResetAt, recordsWithinQuota, usageMonth } from './ingest-rules';
-import { MappingIngestRepository, NewRecordRow } from './mapping-ingest.repository';
+import { MappingIngestRepository, NewRecord, RecordBatch } from './mapping-ingest.repository';
 
 /** One mapping to store, with where it came from. */
 export interface IngestItem {
@@ -41,12 +41,23 @@ export interface IngestResult {
 }
 
 const DAY_MS = 86_400_000;
+/** Record ids one record.create audit event lists: 200 ids keep its details well under their 16 KiB. */
+const AUDITED_RECORDS_PER_EVENT = 200;
 
 interface Candidate {
   index: number;
   item: IngestItem;
-  recordId: string;
+  record: NewRecord;
 }
+
+/** What a write of candidates produced: the ones stored now (in order) and the record ids of those stored before. */
+interface Written {
+  stored: Candidate[];
+  earlier: Map<string, string>;
+}
+
+/** Raised inside the savepoint when the records just written take the month's usage over the quota. */
+class QuotaOverflow extends Error {}
 
 /**
  * Stores mapping results for one tenant, the same way whether they came over HTTP or the bus:
@@ -54,6 +65,10 @@ interface Candidate {
  * record.stored.v1 plus audit.event.v1 in the outbox of the same transaction. A mapping a rule
  * refuses leaves no trace (no ledger key, no usage, no record) and comes back as a rejection:
  * the bus dead-letters just that message, HTTP refuses the whole request (rolling back the rest).
+ *
+ * The usage row is the one lock every ingest of a tenant shares, so it is taken last, when the
+ * records are written: concurrent batches of one tenant overlap in all but their commit. Only a
+ * batch that would go over the quota is redone from a savepoint, counting first.
  */
 @Injectable()
 export class MappingIngestService {
@@ -80,51 +95,83 @@ export class MappingIngestService {
     const first = firstOccurrences(items.map((item) => item.mapping.requestId));
     const now = Date.now();
     const createdAt = new Date(now);
-    const candidates: Candidate[] = items.flatMap((item, index) => (first[index] === index && !rejected.has(index) ? [{ index, item, recordId: uuidv7(now) }] : []));
-    if (!tenant || candidates.length === 0) return this.resultOf(items, first, rejected, new Map(), origin);
-
-    const expiresAt = new Date(now + tenant.retentionDays * DAY_MS);
-    const claimed = await this.repository.claimRequestIds(
-      tx,
-      candidates.map(({ item, recordId }) => ({ tenantId, requestId: item.mapping.requestId, recordId, expiresAt })),
+    if (!tenant) return this.resultOf(items, first, rejected, new Map(), origin);
+    const candidates = await Promise.all(
+      items.flatMap((item, index) => (first[index] === index && !rejected.has(index) ? [this.candidate(tenantId, index, item, now)] : [])),
     );
-    const fresh = candidates.filter(({ item }) => claimed.has(item.mapping.requestId));
-    const earlier = await this.repository.recordIdsOf(
-      tx,
+    if (candidates.length === 0) return this.resultOf(items, first, rejected, new Map(), origin);
+
+    const batch = (chosen: Candidate[]): RecordBatch => ({
       tenantId,
-      candidates.filter(({ item }) => !claimed.has(item.mapping.requestId)).map(({ item }) => item.mapping.requestId),
-    );
-    const admitted = await this.withinQuota(tx, tenant, fresh, createdAt, rejected);
-
-    const rows = await Promise.all(admitted.map(({ item, recordId }) => this.recordRow(tenantId, recordId, item, createdAt, expiresAt)));
-    await this.repository.insertRecords(tx, rows);
-    await addAllToOutbox(tx, admitted.flatMap(({ item, recordId }) => this.eventsOf(tenantId, recordId, item, createdAt, origin)));
+      createdAt,
+      expiresAt: new Date(now + tenant.retentionDays * DAY_MS),
+      records: chosen.map((candidate) => candidate.record),
+    });
+    const month = usageMonth(createdAt);
+    let written: Written;
+    try {
+      written = await tx.transaction(async (savepoint) => {
+        const result = await this.write(savepoint, candidates, batch, origin);
+        const used = await this.repository.addUsage(savepoint, tenantId, month, result.stored.length);
+        if (recordsWithinQuota(tenant.monthlyRecordQuota, used - result.stored.length, result.stored.length) < result.stored.length) throw new QuotaOverflow();
+        return result;
+      });
+    } catch (error) {
+      if (!(error instanceof QuotaOverflow)) throw error;
+      written = await this.writeWithinQuota(tx, tenant, candidates, batch, origin, createdAt, rejected);
+    }
 
     const recordIds = new Map<number, { recordId: string; stored: boolean }>();
-    for (const { index, recordId } of admitted) recordIds.set(index, { recordId, stored: true });
+    for (const { index, record } of written.stored) recordIds.set(index, { recordId: record.id, stored: true });
     for (const { index, item } of candidates) {
-      const recordId = earlier.get(item.mapping.requestId);
+      const recordId = written.earlier.get(item.mapping.requestId);
       if (recordId) recordIds.set(index, { recordId, stored: false });
     }
     return this.resultOf(items, first, rejected, recordIds, origin);
   }
 
+  /** Claims the keys and stores the records of the candidates not stored before, with their events. */
+  private async write(tx: CoreTransaction, candidates: Candidate[], batch: (chosen: Candidate[]) => RecordBatch, origin: IngestOrigin): Promise<Written> {
+    const all = batch(candidates);
+    const claimed = await this.repository.claimAndStore(tx, all);
+    const stored = candidates.filter(({ item }) => claimed.has(item.mapping.requestId));
+    await addAllToOutbox(tx, this.eventsOf(all, stored, origin));
+    return { stored, earlier: await this.earlierRecords(tx, all.tenantId, candidates, claimed) };
+  }
+
   /**
-   * Adds the new records to the month's usage; those beyond the quota are rejected, their ledger
-   * keys released and their usage taken back, so a resend after the quota grows is stored.
+   * The way over the quota: the usage row is locked first, so the count cannot move while this
+   * batch decides; the records that still fit are stored, the others rejected with their keys given back.
    */
-  private async withinQuota(tx: CoreTransaction, tenant: TenantState, fresh: Candidate[], createdAt: Date, rejected: Map<number, ItemRejection>): Promise<Candidate[]> {
-    if (fresh.length === 0) return fresh;
+  private async writeWithinQuota(
+    tx: CoreTransaction,
+    tenant: TenantState,
+    candidates: Candidate[],
+    batch: (chosen: Candidate[]) => RecordBatch,
+    origin: IngestOrigin,
+    createdAt: Date,
+    rejected: Map<number, ItemRejection>,
+  ): Promise<Written> {
     const month = usageMonth(createdAt);
-    const used = await this.repository.addUsage(tx, tenant.id, month, fresh.length);
-    const fitting = recordsWithinQuota(tenant.monthlyRecordQuota, used - fresh.length, fresh.length);
-    if (fitting === fresh.length) return fresh;
-    const excess = fresh.slice(fitting);
-    await this.repository.releaseRequestIds(tx, tenant.id, excess.map(({ item }) => item.mapping.requestId));
-    await this.repository.addUsage(tx, tenant.id, month, -excess.length);
+    const used = await this.repository.addUsage(tx, tenant.id, month, 0);
+    const claimed = await this.repository.claim(tx, batch(candidates));
+    const fresh = candidates.filter(({ item }) => claimed.has(item.mapping.requestId));
+    const fitting = recordsWithinQuota(tenant.monthlyRecordQuota, used, fresh.length);
+    const [stored, excess] = [fresh.slice(0, fitting), fresh.slice(fitting)];
+    await this.repository.release(tx, tenant.id, excess.map(({ item }) => item.mapping.requestId));
+    const storedBatch = batch(stored);
+    await this.repository.store(tx, storedBatch);
+    await addAllToOutbox(tx, this.eventsOf(storedBatch, stored, origin));
+    await this.repository.addUsage(tx, tenant.id, month, stored.length);
     const message = `Monthly record quota of ${tenant.monthlyRecordQuota} reached for tenant ${tenant.id}: ${fitting} of ${fresh.length} new records fit in ${month}`;
     for (const { index } of excess) rejected.set(index, { index, code: 'QuotaExceeded', message, retryAt: quotaResetAt(createdAt) });
-    return fresh.slice(0, fitting);
+    return { stored, earlier: await this.earlierRecords(tx, tenant.id, candidates, claimed) };
+  }
+
+  /** Record ids of the candidates whose keys were claimed before this transaction. */
+  private earlierRecords(tx: CoreTransaction, tenantId: string, candidates: Candidate[], claimed: Set<string>): Promise<Map<string, string>> {
+    const repeats = candidates.filter(({ item }) => !claimed.has(item.mapping.requestId)).map(({ item }) => item.mapping.requestId);
+    return this.repository.recordIdsOf(tx, tenantId, repeats);
   }
 
   /** A repeat of a request id shares the fate of its first occurrence: the same record, or the same rejection. */
@@ -152,11 +199,12 @@ export class MappingIngestService {
     return { outcomes, rejections };
   }
 
-  private async recordRow(tenantId: string, id: string, item: IngestItem, createdAt: Date, expiresAt: Date): Promise<NewRecordRow> {
+  /** A mapping made ready to store: its record id, its row with the source data encrypted under that id. */
+  private async candidate(tenantId: string, index: number, item: IngestItem, now: number): Promise<Candidate> {
     const { mapping } = item;
-    return {
+    const id = uuidv7(now);
+    const record: NewRecord = {
       id,
-      tenantId,
       requestId: mapping.requestId,
       detectorName: mapping.detector.name,
       detectorType: mapping.detector.type,
@@ -172,36 +220,63 @@ export class MappingIngestService {
       sourceData: await encryptSourceData(this.encryptor, tenantId, id, mapping.sourceData),
       correlationId: item.correlationId,
       occurredAt: new Date(mapping.occurredAt),
-      expiresAt,
-      createdAt,
     };
+    return { index, item, record };
   }
 
-  private eventsOf(tenantId: string, recordId: string, item: IngestItem, storedAt: Date, origin: IngestOrigin): OutgoingEvent[] {
-    const { mapping } = item;
-    const stored: RecordStoredV1 = {
-      tenantId,
-      recordId,
-      requestId: mapping.requestId,
-      detector: mapping.detector,
-      taxonomy: mapping.taxonomy,
-      confidence: mapping.confidence,
-      modelVersion: mapping.modelVersion,
-      storedAt: storedAt.toISOString(),
-    };
-    const envelope = { tenantId, correlationId: item.correlationId, causationId: item.causationId, traceparent: item.traceparent };
-    return [
-      { type: 'record.stored.v1', payload: stored, ...envelope },
-      auditEvent(
-        {
-          actor: origin.actor,
-          action: 'record.create',
-          resource: { type: 'record', id: recordId },
-          details: { requestId: mapping.requestId, channel: origin.channel },
-          ...envelope,
-        },
-        storedAt,
-      ),
-    ];
+  /**
+   * A record.stored.v1 per record, and one audit.event.v1 (`record.create`) per correlation id and
+   * up to AUDITED_RECORDS_PER_EVENT records: an HTTP request of 200 mappings is one audit entry
+   * listing their ids, a bus message one entry of its own.
+   */
+  private eventsOf(batch: RecordBatch, stored: Candidate[], origin: IngestOrigin): OutgoingEvent[] {
+    const { tenantId, createdAt } = batch;
+    const envelope = ({ item }: Candidate) => ({ tenantId, correlationId: item.correlationId, causationId: item.causationId, traceparent: item.traceparent });
+    const events: OutgoingEvent[] = stored.map((candidate) => {
+      const { mapping } = candidate.item;
+      const payload: RecordStoredV1 = {
+        tenantId,
+        recordId: candidate.record.id,
+        requestId: mapping.requestId,
+        detector: mapping.detector,
+        taxonomy: mapping.taxonomy,
+        confidence: mapping.confidence,
+        modelVersion: mapping.modelVersion,
+        storedAt: createdAt.toISOString(),
+      };
+      return { type: 'record.stored.v1', payload, ...envelope(candidate) };
+    });
+    for (const group of groupsOf(stored, ({ item }) => item.correlationId, AUDITED_RECORDS_PER_EVENT)) {
+      const single = group.length === 1 ? group[0] : undefined;
+      events.push(
+        auditEvent(
+          {
+            actor: origin.actor,
+            action: 'record.create',
+            resource: { type: 'record', id: single?.record.id },
+            details: { channel: origin.channel, recordIds: group.map(({ record }) => record.id) },
+            // Causation and trace belong to one message; a group of several keeps only what they share.
+            ...envelope(group[0]),
+            causationId: single?.item.causationId,
+            traceparent: single?.item.traceparent,
+          },
+          createdAt,
+        ),
+      );
+    }
+    return events;
   }
+}
+
+/** Consecutive groups of items with the same key, each at most `size` long. */
+function groupsOf<T>(items: T[], key: (item: T) => string, size: number): T[][] {
+  const byKey = new Map<string, T[][]>();
+  for (const item of items) {
+    const groups = byKey.get(key(item)) ?? [];
+    const last = groups.at(-1);
+    if (last && last.length < size) last.push(item);
+    else groups.push([item]);
+    byKey.set(key(item), groups);
+  }
+  return [...byKey.values()].flat();
 }

@@ -45,7 +45,7 @@ describe('POST /v1/mappings', () => {
     expect(everyColumn).not.toContain(SECRET_SOURCE_TEXT);
   });
 
-  it('emits exactly one record.stored.v1 (no sensitive data) and one audit.event.v1 per stored record, correlated with the request', async () => {
+  it('emits one record.stored.v1 (no sensitive data) per stored record and one audit.event.v1 listing them, correlated with the request', async () => {
     const mappings = [mappingSubmission(), mappingSubmission(), mappingSubmission()];
     const response = await submit(acme, mappings, { 'x-request-id': 'ingest-correlation-1' });
     expect(response.status).toBe(202);
@@ -57,9 +57,10 @@ describe('POST /v1/mappings', () => {
       expect(Object.keys(event.body).sort()).toEqual(['confidence', 'detector', 'modelVersion', 'recordId', 'requestId', 'storedAt', 'taxonomy', 'tenantId']);
     }
     expect(JSON.stringify(stored)).not.toContain(SECRET_SOURCE_TEXT);
-    const audits = (await app.outbox('audit.event.v1')).filter((e) => ids.includes(e.body.resource.id));
-    expect(audits).toHaveLength(3);
-    expect(audits[0].body).toMatchObject({ action: 'record.create', outcome: 'success', actor: { type: 'api_key' }, tenantId: 'acme' });
+    const audits = (await app.outbox('audit.event.v1')).filter((e) => e.correlation_id === 'ingest-correlation-1');
+    expect(audits).toHaveLength(1);
+    expect(audits[0].body).toMatchObject({ action: 'record.create', outcome: 'success', actor: { type: 'api_key' }, tenantId: 'acme', resource: { type: 'record' } });
+    expect(audits[0].body.details).toEqual({ channel: 'http', recordIds: ids });
   });
 
   it('is idempotent on (tenant, requestId): a resend returns the same id and emits nothing new', async () => {

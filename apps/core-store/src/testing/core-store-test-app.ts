@@ -15,6 +15,8 @@ import { coreStoreService } from '../core-store-service';
 export interface TestAppOptions {
   /** Run the bus consumers and the outbox relay against a private emulator (default false: events stay in the outbox table). */
   messaging?: boolean;
+  /** With `messaging`: a broker already running (e.g. the emulator in its own process) instead of a private in-process one. */
+  serviceBusConnectionString?: string;
   /** Cache in Redis (default) or, with false, in process. */
   redis?: boolean;
   env?: Record<string, string>;
@@ -80,7 +82,8 @@ export interface CoreStoreTestApp {
 
 export async function startCoreStoreTestApp(options: TestAppOptions = {}): Promise<CoreStoreTestApp> {
   const database = await createTestDatabase('core');
-  const bus = options.messaging ? await startTestServiceBus() : undefined;
+  const bus = options.messaging && !options.serviceBusConnectionString ? await startTestServiceBus() : undefined;
+  const serviceBusConnectionString = options.messaging ? (options.serviceBusConnectionString ?? bus?.connectionString) : undefined;
   const keyDir = mkdtempSync(join(tmpdir(), 'core-store-kek-'));
   const adminToken = randomBytes(24).toString('base64url');
   const env: Record<string, string> = {
@@ -94,18 +97,20 @@ export async function startCoreStoreTestApp(options: TestAppOptions = {}): Promi
     CONSUMER_RETRY_MAX_MS: '200',
     OUTBOX_POLL_INTERVAL_MS: '100',
     ...(options.redis === false ? {} : { REDIS_URL: testRedisUrl() }),
-    ...(bus ? { SERVICEBUS_CONNECTION_STRING: bus.connectionString } : {}),
+    ...(serviceBusConnectionString ? { SERVICEBUS_CONNECTION_STRING: serviceBusConnectionString } : {}),
     ...options.env,
   };
   let service: RunningService;
   try {
-    service = await startService({ ...coreStoreService, messaging: Boolean(bus), env });
+    service = await startService({ ...coreStoreService, messaging: Boolean(serviceBusConnectionString), env });
   } catch (error) {
     await bus?.stop();
     await database.drop();
     throw error;
   }
-  const client = bus ? new ServiceBusClient(bus.connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } }) : undefined;
+  const client = serviceBusConnectionString
+    ? new ServiceBusClient(serviceBusConnectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } })
+    : undefined;
   const sql = <T extends object>(text: string, values: unknown[] = []) => queryOnce<T>(database.adminUrl, text, values);
 
   async function request<T>(method: string, path: string, requestOptions: RequestOptions = {}): Promise<HttpResult<T>> {

@@ -39,6 +39,7 @@ describe('hostile events through the message processor', () => {
 
   const storeEverything: EventHandler = {
     batch: false,
+    inbox: true,
     async invoke(payload, context) {
       await context.tx.execute(sql`insert into hostile_events (message_id, payload) values (${context.messageId}, ${JSON.stringify(payload)}::jsonb)`);
       const schema = jsonSchemaOf(context.event!.type) as JsonSchemaNode;

@@ -23,6 +23,7 @@ describe('MessageProcessor inbox (idempotent consumer)', () => {
 
   const handler: EventHandler = {
     batch: false,
+    inbox: true,
     async invoke(payload, context: ServiceBusContext) {
       calls += 1;
       const event = payload as RecordStoredV1;
@@ -85,6 +86,7 @@ describe('MessageProcessor inbox (idempotent consumer)', () => {
     let seen: string | undefined;
     const tenantAware: EventHandler = {
       batch: false,
+      inbox: true,
       async invoke(_payload, context: ServiceBusContext) {
         const result = await context.tx.execute<{ tenant: string }>(sql`select current_setting('app.tenant_id', true) as tenant`);
         seen = result.rows[0].tenant;

@@ -1,7 +1,7 @@
 import type { ServiceBusReceivedMessage } from '@azure/service-bus';
 import { runWithRequestContext, type Logger } from '@comply/observability';
 import { classifyError, describeError, enterTenant, type DatabaseClient } from '@comply/persistence';
-import { and, eq, inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { messagingInbox } from '../messaging-tables';
 import { IncomingEvent } from './incoming-event';
 import { deadLetter, MessageOutcome } from './message-outcome';
@@ -13,6 +13,11 @@ import { HandlerTransaction, ServiceBusContext } from './servicebus-context';
 export interface EventHandler {
   /** Batch handlers receive `IncomingEvent[]` and commit once per batch. */
   batch: boolean;
+  /**
+   * Whether the inbox records each message. A handler that deduplicates by a key of its own (an
+   * idempotency ledger) opts out and saves a row per message; it must then be idempotent itself.
+   */
+  inbox: boolean;
   invoke(payload: unknown, context: ServiceBusContext): Promise<void>;
 }
 
@@ -104,15 +109,15 @@ export class MessageProcessor {
    * the outcome of each new event; an event absent from the result was handled before.
    */
   private async invoke(tx: HandlerTransaction, handler: EventHandler, events: IncomingEvent[], single: IncomingEvent | undefined): Promise<Map<string, MessageOutcome>> {
-    const recorded = new Set(await this.recordInInbox(tx, events.map((event) => event.messageId)));
-    const fresh = events.filter((event) => recorded.has(event.messageId));
+    const recorded = handler.inbox ? new Set(await this.recordInInbox(tx, events.map((event) => event.messageId))) : undefined;
+    const fresh = recorded ? events.filter((event) => recorded.has(event.messageId)) : events;
     const outcomes = new Map<string, MessageOutcome>(fresh.map((event) => [event.messageId, { kind: 'complete', duplicate: false }]));
     if (fresh.length === 0) return outcomes;
     const context = new ServiceBusContext(tx, this.options.subscription, single);
     await handler.invoke(single ? single.payload : fresh, context);
     const rejected = context.rejected();
     if (rejected.size > 0) {
-      await this.forgetInInbox(tx, [...rejected.keys()]);
+      if (handler.inbox) await this.forgetInInbox(tx, [...rejected.keys()]);
       for (const [messageId, rejection] of rejected) outcomes.set(messageId, deadLetter(rejection.reason, rejection.description));
     }
     return outcomes;
@@ -142,16 +147,15 @@ export class MessageProcessor {
 
   /** Inserts inbox entries; returns the message ids that were new (the others were handled before). */
   private async recordInInbox(tx: HandlerTransaction, messageIds: string[]): Promise<string[]> {
-    const rows = await tx
-      .insert(messagingInbox)
-      .values(messageIds.map((messageId) => ({ subscription: this.options.subscription, messageId })))
-      .onConflictDoNothing()
-      .returning({ messageId: messagingInbox.messageId });
-    return rows.map((row) => row.messageId);
+    const result = await tx.execute<{ message_id: string }>(sql`insert into ${messagingInbox} (subscription, message_id)
+      select ${this.options.subscription}, message_id from unnest(${sql.param(messageIds)}::text[]) as m(message_id)
+      on conflict do nothing
+      returning message_id`);
+    return result.rows.map((row) => row.message_id);
   }
 
   /** Removes the entries of rejected messages, so that a replay from the dead-letter queue is handled afresh. */
   private async forgetInInbox(tx: HandlerTransaction, messageIds: string[]): Promise<void> {
-    await tx.delete(messagingInbox).where(and(eq(messagingInbox.subscription, this.options.subscription), inArray(messagingInbox.messageId, messageIds)));
+    await tx.execute(sql`delete from ${messagingInbox} where subscription = ${this.options.subscription} and message_id = any(${sql.param(messageIds)}::text[])`);
   }
 }

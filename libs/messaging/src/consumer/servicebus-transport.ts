@@ -22,9 +22,15 @@ export interface ServiceBusTransportOptions {
   retry?: RetryPolicy;
 }
 
-/** Extras of `@EventPattern(type, { batchSize })`: a batch handler receives `IncomingEvent[]`. */
+/** Extras of `@EventPattern(type, { batchSize, inbox })`. */
 export interface EventPatternExtras {
+  /** A batch handler receives `IncomingEvent[]`, up to this many per transaction. */
   batchSize?: number;
+  /**
+   * false: no inbox entry per message, because the handler deduplicates by a key of its own (an
+   * idempotency ledger) and is idempotent under redelivery. Default true.
+   */
+  inbox?: boolean;
 }
 
 /**
@@ -103,8 +109,10 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
 
   private adapt(handler: MessageHandler | null): EventHandler | undefined {
     if (!handler) return undefined;
+    const extras = handler.extras as EventPatternExtras | undefined;
     return {
-      batch: (handler.extras as EventPatternExtras | undefined)?.batchSize !== undefined,
+      batch: extras?.batchSize !== undefined,
+      inbox: extras?.inbox !== false,
       async invoke(payload: unknown, context: ServiceBusContext) {
         const result = await handler(payload, context);
         if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });

@@ -12,6 +12,7 @@ export interface SubscriptionConsumerOptions {
   processor: MessageProcessor;
   /** Batch handlers get up to this many messages per transaction; otherwise messages come one by one. */
   batchSize: number | undefined;
+  /** Messages handled at once, or with a batch handler, batches in flight. */
   concurrency: number;
   metrics: ConsumerMetrics;
   logger: Logger;
@@ -95,20 +96,31 @@ export class SubscriptionConsumer {
     await this.settle(message, outcome);
   }
 
+  /**
+   * Receives the next batch while earlier ones are still being handled, up to `concurrency`
+   * batches in flight: receiving, the database and settling overlap instead of taking turns.
+   */
   private async batchLoop(): Promise<void> {
+    const handling = new Set<Promise<void>>();
     while (!this.stopping) {
+      if (handling.size >= this.options.concurrency) {
+        await Promise.race(handling);
+        continue;
+      }
       let messages: ServiceBusReceivedMessage[];
       try {
         messages = await this.receiver.receiveMessages(this.options.batchSize ?? 1, { maxWaitTimeInMs: 1_000 });
       } catch (error) {
-        if (this.stopping) return;
+        if (this.stopping) break;
         this.options.logger.warn({ err: error, subscription: this.name }, 'receive failed; retrying');
         await new Promise((r) => setTimeout(r, RECEIVE_ERROR_PAUSE_MS));
         continue;
       }
       if (messages.length === 0) continue;
-      await this.track(this.handleBatch(messages));
+      const work = this.track(this.handleBatch(messages)).finally(() => handling.delete(work));
+      handling.add(work);
     }
+    await Promise.all(handling);
   }
 
   private async handleBatch(messages: ServiceBusReceivedMessage[]): Promise<void> {
