@@ -8,14 +8,17 @@
  * superuser — the ceiling for the records write — printed as ratios. Then the latency (p50, p99)
  * of sequential GET /v1/records/:id reads that miss the Redis cache next to reads of the same ids
  * that hit it. The outbox relay is paused, so events stay in the outbox: relaying is what
- * messaging-pipeline.bench.ts measures. The emulator runs in its own process, as a broker does;
- * progress is read from the service's metrics, not by counting rows. Each figure is the median of
+ * messaging-pipeline.bench.ts measures. The emulator and the bus producer run in processes of
+ * their own, as broker and producers do; progress is read from the service's metrics, not by
+ * counting rows. Each figure is the median of
  * ROUNDS runs after a warm-up.
  * Run: node -r @swc-node/register bench/core-store.bench.ts
  */
 import 'reflect-metadata';
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { Cache } from '@comply/cache';
 import type { IngestResponse, MappingSubmissionV1 } from '@comply/contracts';
 import { FieldEncryptor } from '@comply/crypto';
@@ -29,7 +32,7 @@ import { uuidv7 } from '../apps/core-store/src/database/uuidv7';
 import { encryptSourceData } from '../apps/core-store/src/encryption/source-data-cipher';
 import { taxonomyPaths } from '../apps/core-store/src/records/taxonomy-paths';
 import { CoreStoreTestApp, startCoreStoreTestApp } from '../apps/core-store/src/testing/core-store-test-app';
-import { mappingEvent, mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
+import { mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
 
 const RECORDS = 20_000;
@@ -155,23 +158,32 @@ async function completedMappings(app: CoreStoreTestApp): Promise<number> {
   return metric?.values.find((value) => value.labels.subscription === 'mapping-events/core-store')?.value ?? 0;
 }
 
-/** From the first send until the service has completed (so committed) every message. */
-async function busIngestThroughput(app: CoreStoreTestApp, sender: ServiceBusSender, tenantId: string): Promise<number> {
-  const messages: ServiceBusMessage[] = Array.from({ length: RECORDS }, () => ({
-    messageId: randomUUID(),
-    subject: 'mapping.result.v1',
-    body: mappingEvent(tenantId),
-    contentType: 'application/json',
-    applicationProperties: { tenantId },
-  }));
+/** Starts a producer process with its messages built, ready to send on `go()`. */
+async function startProducer(connectionString: string, tenantId: string): Promise<{ go(): void; exited: Promise<number | null> }> {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'mapping-producer.ts'), connectionString, tenantId, String(RECORDS), String(BATCH)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', () => resolve());
+    void exited.then((code) => reject(new Error(`the producer exited with ${code} before it was ready`)));
+  });
+  return { go: () => child.stdin.write('go\n'), exited };
+}
+
+/** From the producer's first send until the service has completed (so committed) every message. */
+async function busIngestThroughput(app: CoreStoreTestApp, connectionString: string, tenantId: string): Promise<number> {
+  const producer = await startProducer(connectionString, tenantId);
   const before = await completedMappings(app);
   const started = performance.now();
-  for (const batch of chunks(messages, BATCH)) await sender.sendMessages(batch);
+  producer.go();
   while ((await completedMappings(app)) - before < RECORDS) {
     if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`bus ingest did not store ${RECORDS} records within ${RUN_TIMEOUT_MS} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
-  return rate(RECORDS, started);
+  const throughput = rate(RECORDS, started);
+  if ((await producer.exited) !== 0) throw new Error('the producer failed');
+  return throughput;
 }
 
 interface Latencies {
@@ -216,9 +228,6 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const admin = new Client({ connectionString: app.database.adminUrl });
   await admin.connect();
   cleanups.push(() => admin.end());
-  if (!app.client) throw new Error('the test app started without a Service Bus client');
-  const sender = app.client.createSender('mapping-events');
-  cleanups.push(() => sender.close());
   const encryptor = app.service.app.get(FieldEncryptor);
 
   // Fresh tenant ids, so this run's cache keys in the shared Redis are its own.
@@ -235,7 +244,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     await reset(admin);
     const http = await httpIngestThroughput(app, httpTenant.key);
     await reset(admin);
-    const bus = await busIngestThroughput(app, sender, busTenant.id);
+    const bus = await busIngestThroughput(app, emulator.connectionString, busTenant.id);
     // Round 0 is the warm-up.
     if (round > 0) {
       figures.raw.push(raw);
@@ -277,7 +286,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   process.stdout.write(
     [
       `records: ${RECORDS} per run, ${BATCH} per INSERT, per request and per bus send, median of ${ROUNDS} runs after a warm-up`,
-      `PostgreSQL: ${describePostgres(postgres)}; Redis: ${redis.source} ${redis.url}; core-store in this process, the emulator in its own, loopback; outbox relay paused`,
+      `PostgreSQL: ${describePostgres(postgres)}; Redis: ${redis.source} ${redis.url}; core-store in this process, the emulator and the bus producer in their own, loopback; outbox relay paused`,
       row(labels.raw, raw),
       ratioRow(labels.http, median(figures.http)),
       ratioRow(labels.bus, median(figures.bus)),

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DataKeyStore, WrappedDataKey } from './data-key-store';
+import { IvPool } from './iv-pool';
 import { DecryptionError } from './decryption-error';
 import { KeyEncryptionKey } from './key-encryption-key';
 
@@ -38,6 +39,7 @@ export class FieldEncryptor {
   private readonly cacheTtlMs: number;
   private readonly now: () => number;
   private readonly cache = new Map<string, TenantKeys>();
+  private readonly ivs = new IvPool(IV_BYTES);
   /** De-duplicates concurrent first-use key creation within this process. */
   private readonly creating = new Map<string, Promise<WrappedDataKey>>();
 
@@ -57,7 +59,7 @@ export class FieldEncryptor {
   async encrypt(tenantId: string, plaintext: Buffer | string, aad?: string): Promise<string> {
     const record = await this.currentKey(tenantId);
     const key = await this.dataKey(tenantId, record);
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.ivs.take();
     const cipher = createCipheriv('aes-256-gcm', key, iv);
     cipher.setAAD(associatedData(tenantId, record.keyId, aad));
     const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()]);

@@ -31,37 +31,41 @@ export interface RecordBatch {
   records: NewRecord[];
 }
 
-/** `{"a","b"}`: a text[] literal, so that each record's labels travel as one element of a text[] parameter. */
-function textArrayLiteral(values: readonly string[]): string {
-  return `{${values.map((value) => `"${value.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
-}
-
-function jsonOrNull(value: unknown): string | null {
-  return value === null ? null : JSON.stringify(value);
-}
-
 /**
- * The records of a batch as one row set `r`: fixed statement text with one array parameter per
- * column, so a batch of any size costs one short statement to build and plan. PostgreSQL has no
- * arrays of arrays, so each record's text[] values travel as array literals and are cast per row.
+ * The records of a batch as one row set `r`, from a single JSON parameter: fixed statement text
+ * whatever the batch size, no per-value escaping on this side, and PostgreSQL turns JSON arrays
+ * and objects into the text[] and jsonb columns natively.
  */
 function recordRows(batch: RecordBatch): SQL {
-  const column = <T>(pick: (record: NewRecord) => T) => sql.param(batch.records.map(pick));
-  return sql`unnest(${column((r) => r.id)}::uuid[], ${column((r) => r.requestId)}::text[], ${column((r) => r.detectorName)}::text[],
-      ${column((r) => r.detectorType)}::text[], ${column((r) => r.detectorVersion)}::text[], ${column((r) => r.modelVersion)}::text[],
-      ${column((r) => textArrayLiteral(r.taxonomy))}::text[], ${column((r) => textArrayLiteral(r.taxonomyPaths))}::text[],
-      ${column((r) => JSON.stringify(r.scores))}::jsonb[], ${column((r) => r.confidence)}::float8[], ${column((r) => r.latencyMs)}::float8[],
-      ${column((r) => jsonOrNull(r.metadata))}::jsonb[], ${column((r) => jsonOrNull(r.provenance))}::jsonb[], ${column((r) => r.sourceData)}::text[],
-      ${column((r) => r.correlationId)}::text[], ${column((r) => r.occurredAt)}::timestamptz[])
-    as r(id, request_id, detector_name, detector_type, detector_version, model_version, taxonomy, taxonomy_paths,
-         scores, confidence, latency_ms, metadata, provenance, source_data, correlation_id, occurred_at)`;
+  const rows = batch.records.map((record) => ({
+    id: record.id,
+    request_id: record.requestId,
+    detector_name: record.detectorName,
+    detector_type: record.detectorType,
+    detector_version: record.detectorVersion,
+    model_version: record.modelVersion,
+    taxonomy: record.taxonomy,
+    taxonomy_paths: record.taxonomyPaths,
+    scores: record.scores,
+    confidence: record.confidence,
+    latency_ms: record.latencyMs,
+    metadata: record.metadata,
+    provenance: record.provenance,
+    source_data: record.sourceData,
+    correlation_id: record.correlationId,
+    occurred_at: record.occurredAt,
+  }));
+  return sql`jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    as r(id uuid, request_id text, detector_name text, detector_type text, detector_version text, model_version text,
+         taxonomy text[], taxonomy_paths text[], scores jsonb, confidence float8, latency_ms float8, metadata jsonb, provenance jsonb,
+         source_data text, correlation_id text, occurred_at timestamptz)`;
 }
 
 function insertRecords(batch: RecordBatch, from: SQL): SQL {
   return sql`insert into storage_records (id, tenant_id, request_id, detector_name, detector_type, detector_version, model_version,
       taxonomy, taxonomy_paths, scores, confidence, latency_ms, metadata, provenance, source_data, correlation_id, occurred_at, expires_at, created_at)
     select r.id, ${batch.tenantId}, r.request_id, r.detector_name, r.detector_type, r.detector_version, r.model_version,
-      r.taxonomy::text[], r.taxonomy_paths::text[], r.scores, r.confidence, r.latency_ms, r.metadata, r.provenance, r.source_data,
+      r.taxonomy, r.taxonomy_paths, r.scores, r.confidence, r.latency_ms, r.metadata, r.provenance, r.source_data,
       r.correlation_id, r.occurred_at, ${batch.expiresAt}, ${batch.createdAt}
     from ${from}`;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { MappingSubmissionV1, RecordStoredV1 } from '@comply/contracts';
 import { FieldEncryptor } from '@comply/crypto';
@@ -225,18 +226,18 @@ export class MappingIngestService {
   }
 
   /**
-   * A record.stored.v1 per record, and one audit.event.v1 (`record.create`) per correlation id and
-   * up to AUDITED_RECORDS_PER_EVENT records: an HTTP request of 200 mappings is one audit entry
-   * listing their ids, a bus message one entry of its own.
+   * A record.stored.v1 per record, and one audit.event.v1 (`record.create`) per
+   * AUDITED_RECORDS_PER_EVENT records listing their ids. Its correlation id is the records' own
+   * when they share one (an HTTP request); a bus batch gathers many flows, so it gets one of its
+   * own, and each record keeps its flow's in storage_records.correlation_id.
    */
   private eventsOf(batch: RecordBatch, stored: Candidate[], origin: IngestOrigin): OutgoingEvent[] {
     const { tenantId, createdAt } = batch;
-    const envelope = ({ item }: Candidate) => ({ tenantId, correlationId: item.correlationId, causationId: item.causationId, traceparent: item.traceparent });
-    const events: OutgoingEvent[] = stored.map((candidate) => {
-      const { mapping } = candidate.item;
+    const events: OutgoingEvent[] = stored.map(({ item, record }) => {
+      const { mapping } = item;
       const payload: RecordStoredV1 = {
         tenantId,
-        recordId: candidate.record.id,
+        recordId: record.id,
         requestId: mapping.requestId,
         detector: mapping.detector,
         taxonomy: mapping.taxonomy,
@@ -244,21 +245,23 @@ export class MappingIngestService {
         modelVersion: mapping.modelVersion,
         storedAt: createdAt.toISOString(),
       };
-      return { type: 'record.stored.v1', payload, ...envelope(candidate) };
+      return { type: 'record.stored.v1', payload, tenantId, correlationId: item.correlationId, causationId: item.causationId, traceparent: item.traceparent };
     });
-    for (const group of groupsOf(stored, ({ item }) => item.correlationId, AUDITED_RECORDS_PER_EVENT)) {
-      const single = group.length === 1 ? group[0] : undefined;
+    for (let start = 0; start < stored.length; start += AUDITED_RECORDS_PER_EVENT) {
+      const group = stored.slice(start, start + AUDITED_RECORDS_PER_EVENT);
+      const flows = new Set(group.map(({ item }) => item.correlationId));
+      const single = group.length === 1 ? group[0].item : undefined;
       events.push(
         auditEvent(
           {
             actor: origin.actor,
             action: 'record.create',
-            resource: { type: 'record', id: single?.record.id },
+            resource: { type: 'record', id: group.length === 1 ? group[0].record.id : undefined },
             details: { channel: origin.channel, recordIds: group.map(({ record }) => record.id) },
-            // Causation and trace belong to one message; a group of several keeps only what they share.
-            ...envelope(group[0]),
-            causationId: single?.item.causationId,
-            traceparent: single?.item.traceparent,
+            tenantId,
+            correlationId: flows.size === 1 ? group[0].item.correlationId : randomUUID(),
+            causationId: single?.causationId,
+            traceparent: single?.traceparent,
           },
           createdAt,
         ),
@@ -266,17 +269,4 @@ export class MappingIngestService {
     }
     return events;
   }
-}
-
-/** Consecutive groups of items with the same key, each at most `size` long. */
-function groupsOf<T>(items: T[], key: (item: T) => string, size: number): T[][] {
-  const byKey = new Map<string, T[][]>();
-  for (const item of items) {
-    const groups = byKey.get(key(item)) ?? [];
-    const last = groups.at(-1);
-    if (last && last.length < size) last.push(item);
-    else groups.push([item]);
-    byKey.set(key(item), groups);
-  }
-  return [...byKey.values()].flat();
 }
