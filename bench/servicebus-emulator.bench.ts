@@ -9,78 +9,13 @@
  * Run: node -r @swc-node/register bench/servicebus-emulator.bench.ts
  */
 import { ServiceBusClient } from '@azure/service-bus';
-import { spawn } from 'node:child_process';
-import type { AddressInfo, Server } from 'node:net';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import rhea from 'rhea';
 import { startEmulatorProcess } from '@comply/servicebus-emulator';
 import { Cleanup, median, runBenchmark } from './bench-support';
+import { BODY, rawRheaOtherProcessThroughput, rawRheaThroughput, startRawReceiverProcess } from './raw-amqp';
 
 const MESSAGES = 10_000;
 const ROUNDS = 3;
-const BODY = { tenantId: 't-1', mapping: 'PII.Identifier.SSN', score: 0.97 };
 const RETRY = { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 30_000 };
-
-/** Sends MESSAGES on `port` with one transfer each, as fast as credit allows, until `done` resolves. */
-async function rheaSend(port: number, done: Promise<void>, onAccepted?: () => void): Promise<number> {
-  const client = rhea.create_container({ id: 'bench-client' });
-  const connection = client.connect({ port, host: '127.0.0.1' });
-  const sender = connection.open_sender('raw');
-  if (onAccepted) sender.on('accepted', onAccepted);
-  const started = performance.now();
-  let sent = 0;
-  const pump = () => {
-    while (sent < MESSAGES && sender.sendable()) {
-      sender.send({ body: JSON.stringify(BODY), message_id: `m-${sent}` });
-      sent++;
-    }
-  };
-  sender.on('sendable', pump);
-  await done;
-  const rate = MESSAGES / ((performance.now() - started) / 1000);
-  connection.close();
-  return rate;
-}
-
-/** Both ends in this process: the receiver counts arrivals. */
-async function rawRheaThroughput(): Promise<number> {
-  const server = rhea.create_container({ id: 'bench-server' });
-  let received = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  server.on('message', () => {
-    if (++received === MESSAGES) done();
-  });
-  const listener = server.listen({ port: 0, host: '127.0.0.1' }) as unknown as Server;
-  await new Promise<void>((resolve) => listener.once('listening', () => resolve()));
-  const rate = await rheaSend((listener.address() as AddressInfo).port, finished);
-  listener.close();
-  return rate;
-}
-
-/** The receiver in its own process; done when it has accepted every message. */
-async function rawRheaOtherProcessThroughput(port: number): Promise<number> {
-  let accepted = 0;
-  let done: () => void = () => undefined;
-  const finished = new Promise<void>((resolve) => (done = resolve));
-  return rheaSend(port, finished, () => {
-    if (++accepted === MESSAGES) done();
-  });
-}
-
-async function startRawReceiverProcess(): Promise<{ port: number; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'raw-amqp-receiver.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve) => createInterface({ input: child.stdout }).once('line', (line) => resolve(Number(line))));
-  return {
-    port,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 async function emulatorThroughput(connectionString: string): Promise<{ send: number; receiveComplete: number }> {
   const client = new ServiceBusClient(connectionString, { retryOptions: RETRY });
@@ -123,8 +58,8 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const sends: number[] = [];
   const receives: number[] = [];
   for (let round = 0; round <= ROUNDS; round++) {
-    const raw = await rawRheaThroughput();
-    const other = await rawRheaOtherProcessThroughput(rawReceiver.port);
+    const raw = await rawRheaThroughput(MESSAGES);
+    const other = await rawRheaOtherProcessThroughput(MESSAGES, rawReceiver.port);
     const measured = await emulatorThroughput(emulator.connectionString);
     // Round 0 warms up both processes' JIT and connections; it is not counted.
     if (round === 0) continue;

@@ -89,7 +89,7 @@ export function messagingSettings() {
       default: 4,
       min: 1,
       max: 500,
-      doc: 'Messages handled at once per subscription, each holding a database connection while it runs (see DB_POOL_MAX).',
+      doc: 'Messages handled at once per subscription (batches in flight for a batch handler), each holding a database connection while it runs (see DB_POOL_MAX).',
     }),
     CONSUMER_MAX_ATTEMPTS: setting.int({
       default: 5,

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
@@ -25,7 +26,7 @@ export const messagingOutbox = pgTable(
     deadLetteredAt: timestamp('dead_lettered_at', { withTimezone: true }),
     deadLetterReason: text('dead_letter_reason'),
   },
-  (table) => [index('messaging_outbox_sent_idx').on(table.sentAt)],
+  (table) => [index('messaging_outbox_sent_idx').on(table.sentAt).where(sql`${table.sentAt} is not null`)],
 );
 
 export const messagingInbox = pgTable(
@@ -51,6 +52,7 @@ export interface MessagingMigration {
 export const MESSAGING_MIGRATIONS: readonly MessagingMigration[] = [
   { name: 'messaging', sql: messagingTablesSql },
   { name: 'messaging_outbox_dead_letter', sql: outboxDeadLetterSql },
+  { name: 'messaging_relay_order', sql: relayOrderSql },
 ];
 
 /** Creates both tables. */
@@ -111,5 +113,21 @@ CREATE INDEX messaging_outbox_pending_idx ON messaging_outbox (available_at, cre
 --> statement-breakpoint
 -- What an operator looks for (libs/messaging README, "Dead-lettered outbox rows").
 CREATE INDEX messaging_outbox_dead_lettered_idx ON messaging_outbox (dead_lettered_at) WHERE dead_lettered_at IS NOT NULL;
+`;
+}
+
+/** Indexes in the order the relay reads and the pruner deletes, so neither cost grows with the backlog. */
+function relayOrderSql(): string {
+  return `-- The relay's scan in its own order (generated: npm run docs:generate).
+-- Pending rows oldest first: a round reads its LIMIT rows off the index instead of sorting the backlog.
+DROP INDEX messaging_outbox_pending_idx;
+--> statement-breakpoint
+CREATE INDEX messaging_outbox_pending_idx ON messaging_outbox (created_at, id)
+  WHERE sent_at IS NULL AND dead_lettered_at IS NULL;
+--> statement-breakpoint
+-- Pruning reads sent rows only; pending rows in this index only made it a tempting, wrong plan for the relay.
+DROP INDEX messaging_outbox_sent_idx;
+--> statement-breakpoint
+CREATE INDEX messaging_outbox_sent_idx ON messaging_outbox (sent_at) WHERE sent_at IS NOT NULL;
 `;
 }

@@ -31,14 +31,14 @@ function problemsOf(env: NodeJS.ProcessEnv): ConfigProblem[] {
 
 describe('database pool size', () => {
   it("is derived from the service's subscriptions and CONSUMER_CONCURRENCY, plus the relay and HTTP", () => {
-    // core-store consumes 3 subscriptions, billing 1: 3 × 4 + 2 + 4 and 1 × 4 + 2 + 4.
-    expect(loadConfig(serviceConfigSpec(coreStore, {}), {}).DB_POOL_MAX).toBe(18);
-    expect(loadConfig(serviceConfigSpec(billing, {}), {}).DB_POOL_MAX).toBe(10);
-    expect(loadConfig(serviceConfigSpec(coreStore, {}), { CONSUMER_CONCURRENCY: '16' }).DB_POOL_MAX).toBe(54);
+    // core-store consumes 3 subscriptions, billing 1; the relay holds LISTEN plus two rounds: 3 × 4 + 3 + 4 and 1 × 4 + 3 + 4.
+    expect(loadConfig(serviceConfigSpec(coreStore, {}), {}).DB_POOL_MAX).toBe(19);
+    expect(loadConfig(serviceConfigSpec(billing, {}), {}).DB_POOL_MAX).toBe(11);
+    expect(loadConfig(serviceConfigSpec(coreStore, {}), { CONSUMER_CONCURRENCY: '16' }).DB_POOL_MAX).toBe(55);
   });
 
   it('keeps an explicit size that leaves consumers, relay and HTTP a connection each', () => {
-    expect(loadConfig(serviceConfigSpec(coreStore, {}), { DB_POOL_MAX: '15' }).DB_POOL_MAX).toBe(15);
+    expect(loadConfig(serviceConfigSpec(coreStore, {}), { DB_POOL_MAX: '16' }).DB_POOL_MAX).toBe(16);
   });
 
   it('refuses an explicit size below what consumers and relay hold at once plus one for HTTP, with the numbers', () => {
@@ -47,11 +47,11 @@ describe('database pool size', () => {
       {
         variable: 'DB_POOL_MAX',
         message:
-          'is 10, but core-store consumes 3 subscription(s) × CONSUMER_CONCURRENCY 16 + 2 for the outbox relay + 1 for HTTP = 51 connections at once;' +
+          'is 10, but core-store consumes 3 subscription(s) × CONSUMER_CONCURRENCY 16 + 3 for the outbox relay + 1 for HTTP = 52 connections at once;' +
           ' raise DB_POOL_MAX, lower CONSUMER_CONCURRENCY, or leave DB_POOL_MAX unset to derive it',
       },
     ]);
-    expect(problemsOf({ DB_POOL_MAX: '14' }).map((p) => p.variable)).toEqual(['DB_POOL_MAX']);
+    expect(problemsOf({ DB_POOL_MAX: '15' }).map((p) => p.variable)).toEqual(['DB_POOL_MAX']);
   });
 });
 

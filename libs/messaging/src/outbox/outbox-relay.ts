@@ -32,6 +32,11 @@ export interface RelayResult {
 /** Rows the relay still has to send; dead-lettered rows are not among them (messaging_outbox_pending_idx). */
 const PENDING = 'sent_at is null and dead_lettered_at is null';
 
+/** Relay rounds running at once. */
+export const RELAY_ROUNDS_IN_FLIGHT = 2;
+/** Connections the relay holds at most: one for LISTEN and one per round in flight. */
+export const OUTBOX_RELAY_CONNECTIONS = 1 + RELAY_ROUNDS_IN_FLIGHT;
+
 const PRUNE_BATCH = 1_000;
 const PRUNE_INTERVAL_MS = 60_000;
 
@@ -54,9 +59,10 @@ export class OutboxRelay {
   private readonly failedTotal?: Counter;
   private readonly deadLetteredTotal?: Counter;
   private listener?: PoolClient;
-  private wake?: () => void;
-  /** A NOTIFY that arrived during a round: the next sleep returns at once instead of waiting. */
-  private notified = false;
+  /** Sleeping workers; a NOTIFY wakes them all. */
+  private readonly wakers = new Set<() => void>();
+  /** NOTIFYs so far: a worker that saw one arrive during its round does not go to sleep. */
+  private notifications = 0;
   private running?: Promise<void>;
   private stopping = false;
   private lastPrune = 0;
@@ -103,14 +109,14 @@ export class OutboxRelay {
     }
   }
 
-  /** Starts the background loop: woken by NOTIFY on commit, polling as a fallback. */
+  /** Starts the background workers: woken by NOTIFY on commit, polling as a fallback. */
   async start(): Promise<void> {
     this.stopping = false;
     await this.listen();
-    this.running = this.loop();
+    this.running = Promise.all(Array.from({ length: RELAY_ROUNDS_IN_FLIGHT }, (_, index) => this.worker(index === 0))).then(() => undefined);
   }
 
-  /** Finishes the round in progress, then stops. */
+  /** Finishes the rounds in progress, then stops. */
   async stop(): Promise<void> {
     this.stopping = true;
     this.signal();
@@ -226,47 +232,49 @@ export class OutboxRelay {
     }
   }
 
-  private async loop(): Promise<void> {
+  /**
+   * One of ROUNDS_IN_FLIGHT workers. Each round holds its rows with SKIP LOCKED, so the workers
+   * take disjoint rows and one round's database work overlaps another's sends. The first worker
+   * also keeps LISTEN alive and prunes.
+   */
+  private async worker(first: boolean): Promise<void> {
     let failedRounds = 0;
     while (!this.stopping) {
-      if (!this.listener) await this.listen();
+      if (first && !this.listener) await this.listen();
+      const seen = this.notifications;
       try {
         const { sent, failed, deadLettered } = await this.relayOnce();
-        if (Date.now() - this.lastPrune > PRUNE_INTERVAL_MS) {
+        if (first && Date.now() - this.lastPrune > PRUNE_INTERVAL_MS) {
           this.lastPrune = Date.now();
           await this.prune();
         }
         failedRounds = 0;
         if (sent + failed + deadLettered === this.batchSize) continue;
-        await this.sleep(this.pollIntervalMs);
+        await this.sleep(this.pollIntervalMs, seen);
       } catch (error) {
         this.options.logger.error({ err: error }, 'outbox relay round failed; retrying');
         failedRounds += 1;
-        await this.sleep(backoffDelayMs(this.backoff, failedRounds));
+        await this.sleep(backoffDelayMs(this.backoff, failedRounds), seen);
       }
     }
   }
 
   private signal(): void {
-    this.notified = true;
-    this.wake?.();
+    this.notifications += 1;
+    for (const wake of [...this.wakers]) wake();
   }
 
-  private sleep(ms: number): Promise<void> {
-    if (this.notified || this.stopping) {
-      this.notified = false;
-      return Promise.resolve();
-    }
+  /** Waits `ms`, or less when a notification arrives; returns at once if one arrived since `seen`. */
+  private sleep(ms: number, seen: number): Promise<void> {
+    if (this.notifications !== seen || this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined = undefined;
       const done = () => {
         clearTimeout(timer);
-        this.notified = false;
-        this.wake = undefined;
+        this.wakers.delete(done);
         resolve();
       };
-      timer = setTimeout(done, ms);
-      this.wake = done;
+      const timer = setTimeout(done, ms);
+      this.wakers.add(done);
     });
   }
 }

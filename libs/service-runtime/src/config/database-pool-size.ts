@@ -1,8 +1,6 @@
 import { ConfigValues, ServiceDescriptor, Setting, setting } from '@comply/config';
 import { PlatformService, subscriptionsOf } from '@comply/contracts';
-
-/** The outbox relay holds one connection for LISTEN and takes one more for each relay round. */
-const OUTBOX_RELAY_CONNECTIONS = 2;
+import { OUTBOX_RELAY_CONNECTIONS } from '@comply/messaging';
 
 /** Left for HTTP requests, readiness checks and metrics scrapes when the pool size is derived. */
 const HTTP_CONNECTIONS = 4;
