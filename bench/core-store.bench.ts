@@ -20,7 +20,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Cache } from '@comply/cache';
-import type { IngestResponse, MappingSubmissionV1 } from '@comply/contracts';
 import { FieldEncryptor } from '@comply/crypto';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
@@ -34,12 +33,10 @@ import { taxonomyPaths } from '../apps/core-store/src/records/taxonomy-paths';
 import { CoreStoreTestApp, startCoreStoreTestApp } from '../apps/core-store/src/testing/core-store-test-app';
 import { mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
+import { BATCH, HTTP_CLIENTS, httpIngestThroughput, Latencies, postAll, rate, readLatencies, submissions } from './core-store-workload';
 
 const RECORDS = 20_000;
 const ROUNDS = 3;
-/** Rows per INSERT, mappings per HTTP request and messages per bus send: the bus handler's batch size. */
-const BATCH = 200;
-const HTTP_CLIENTS = 4;
 /** Sequential reads per pass; every round reads fresh ids once (misses), then the same ids again (hits). */
 const READS = 2_000;
 const RUN_TIMEOUT_MS = 120_000;
@@ -67,15 +64,6 @@ const RECORD_COLUMNS = [
   'expires_at',
   'created_at',
 ] as const;
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-}
-
-function rate(count: number, started: number): number {
-  return count / ((performance.now() - started) / 1000);
-}
 
 /** storage_records rows as ingest writes them, encrypted beforehand (the baseline's clock does not run here). */
 async function recordRows(encryptor: FieldEncryptor, tenantId: string): Promise<unknown[][]> {
@@ -121,37 +109,6 @@ async function rawInsertThroughput(admin: Client, rows: unknown[][]): Promise<nu
   return rate(rows.length, started);
 }
 
-/** Posts every batch, HTTP_CLIENTS requests in flight; returns the record ids in the order submitted. */
-async function postAll(app: CoreStoreTestApp, key: string, batches: MappingSubmissionV1[][]): Promise<string[]> {
-  const ids: string[][] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: HTTP_CLIENTS }, async () => {
-      while (next < batches.length) {
-        const index = next++;
-        const response = await app.request<IngestResponse>('POST', '/v1/mappings', { body: batches[index], token: key });
-        if (response.status !== 202) throw new Error(`POST /v1/mappings answered ${response.status}: ${JSON.stringify(response.body)}`);
-        ids[index] = response.body.records.map((record) => record.recordId);
-      }
-    }),
-  );
-  return ids.flat();
-}
-
-function submissions(count: number): MappingSubmissionV1[][] {
-  return chunks(
-    Array.from({ length: count }, () => mappingSubmission()),
-    BATCH,
-  );
-}
-
-async function httpIngestThroughput(app: CoreStoreTestApp, key: string): Promise<number> {
-  const batches = submissions(RECORDS);
-  const started = performance.now();
-  await postAll(app, key, batches);
-  return rate(RECORDS, started);
-}
-
 /** Mapping messages the service has completed: read from its own metrics, so progress checks cost the database nothing. */
 async function completedMappings(app: CoreStoreTestApp): Promise<number> {
   const metric = (await app.service.runtime.metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'messaging_completed_total');
@@ -184,25 +141,6 @@ async function busIngestThroughput(app: CoreStoreTestApp, connectionString: stri
   const throughput = rate(RECORDS, started);
   if ((await producer.exited) !== 0) throw new Error('the producer failed');
   return throughput;
-}
-
-interface Latencies {
-  p50: number;
-  p99: number;
-}
-
-/** One client, one request at a time; every answer must come from where `expected` says. */
-async function readLatencies(app: CoreStoreTestApp, key: string, ids: string[], expected: 'hit' | 'miss'): Promise<Latencies> {
-  const timings: number[] = [];
-  for (const id of ids) {
-    const started = performance.now();
-    const response = await app.request('GET', `/v1/records/${id}`, { token: key });
-    timings.push(performance.now() - started);
-    if (response.status !== 200) throw new Error(`GET /v1/records/:id answered ${response.status}: ${JSON.stringify(response.body)}`);
-    const cache = response.headers.get('x-cache');
-    if (cache !== expected) throw new Error(`GET /v1/records/:id was a cache ${cache ?? '(no x-cache header)'} where a ${expected} was due`);
-  }
-  return { p50: percentile(timings, 0.5), p99: percentile(timings, 0.99) };
 }
 
 /** Between ingest runs: the records, the ledger, usage and the events of the run before. */
@@ -242,7 +180,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     await reset(admin);
     const raw = await rawInsertThroughput(admin, rows);
     await reset(admin);
-    const http = await httpIngestThroughput(app, httpTenant.key);
+    const http = await httpIngestThroughput(app, httpTenant.key, RECORDS);
     await reset(admin);
     const bus = await busIngestThroughput(app, emulator.connectionString, busTenant.id);
     // Round 0 is the warm-up.
