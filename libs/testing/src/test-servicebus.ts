@@ -4,10 +4,25 @@ import { emulatorTopology, RunningEmulator, startEmulator } from '@comply/servic
 
 /**
  * A private Service Bus for one test suite: the emulator on a free loopback port with the
- * platform's topology. Stop it in afterAll.
+ * platform's topology. `lockDurationMs` shortens every subscription's lock, for tests that kill a
+ * consumer and wait for its locked messages to come back. Stop it in afterAll.
  */
-export function startTestServiceBus(): Promise<RunningEmulator> {
-  return startEmulator({ host: '127.0.0.1', port: 0, topology: emulatorTopology(PLATFORM_TOPOLOGY) });
+export function startTestServiceBus(options: { lockDurationMs?: number } = {}): Promise<RunningEmulator> {
+  const topology = emulatorTopology(PLATFORM_TOPOLOGY);
+  const { lockDurationMs } = options;
+  return startEmulator({
+    host: '127.0.0.1',
+    port: 0,
+    topology: lockDurationMs
+      ? {
+          ...topology,
+          topics: topology.topics?.map((topic) => ({
+            ...topic,
+            subscriptions: topic.subscriptions?.map((subscription) => ({ ...subscription, lockDurationMs })),
+          })),
+        }
+      : topology,
+  });
 }
 
 /** Receives and deletes everything in a subscription (or its dead-letter queue) until it stays empty for `quietMs`. */

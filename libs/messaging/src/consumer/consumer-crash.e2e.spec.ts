@@ -1,9 +1,8 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ServiceBusClient, ServiceBusReceivedMessage } from '@azure/service-bus';
-import { PLATFORM_TOPOLOGY } from '@comply/contracts';
-import { EmulatorTopology, emulatorTopology, RunningEmulator, startEmulator } from '@comply/servicebus-emulator';
-import { createTestDatabase, TestDatabase, workspaceRoot } from '@comply/testing';
+import type { RunningEmulator } from '@comply/servicebus-emulator';
+import { createTestDatabase, startTestServiceBus, TestDatabase, workspaceRoot } from '@comply/testing';
 import { Pool } from 'pg';
 import { TEST_RETRY } from '../testing/messaging-test-bed';
 
@@ -14,18 +13,6 @@ const MESSAGES = 3_000;
  * would make the test wait a minute, so this test's emulator locks for 3 s.
  */
 const LOCK_DURATION_MS = 3_000;
-
-/** The platform topology with short locks on every subscription. */
-function shortLockTopology(): EmulatorTopology {
-  const topology = emulatorTopology(PLATFORM_TOPOLOGY);
-  return {
-    ...topology,
-    topics: topology.topics?.map((topic) => ({
-      ...topic,
-      subscriptions: topic.subscriptions?.map((subscription) => ({ ...subscription, lockDurationMs: LOCK_DURATION_MS })),
-    })),
-  };
-}
 
 interface ConsumerProcess {
   child: ChildProcess;
@@ -71,7 +58,7 @@ describe('a backup-worker consumer killed with SIGKILL mid-batch, then restarted
 
   beforeAll(async () => {
     database = await createTestDatabase('backup');
-    bus = await startEmulator({ host: '127.0.0.1', port: 0, topology: shortLockTopology() });
+    bus = await startTestServiceBus({ lockDurationMs: LOCK_DURATION_MS });
     client = new ServiceBusClient(bus.connectionString, { retryOptions: TEST_RETRY });
     admin = new Pool({ connectionString: database.adminUrl, max: 2 });
     // Created as the owner, so the default privileges let the application role write to it.
