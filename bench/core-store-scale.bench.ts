@@ -8,9 +8,10 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { resolvePostgres, resolveRedis, TEST_ADMIN_URL_VARIABLE, TEST_REDIS_URL_VARIABLE, describePostgres } from '@comply/testing';
+import { describePostgres } from '@comply/testing';
 import { Client } from 'pg';
 import { startCoreStoreTestApp, CoreStoreTestApp, TestTenant } from '../apps/core-store/src/testing/core-store-test-app';
+import { useTestAppInfrastructure } from './bench-infrastructure';
 import { Cleanup, median, runBenchmark } from './bench-support';
 import { httpIngestThroughput, Latencies, postAll, readLatencies, submissions } from './core-store-workload';
 
@@ -80,13 +81,7 @@ async function measure(app: CoreStoreTestApp, admin: Client, writer: TestTenant,
 }
 
 async function main(cleanups: Cleanup[]): Promise<void> {
-  const postgres = await resolvePostgres();
-  cleanups.push(() => postgres.stop());
-  process.env[TEST_ADMIN_URL_VARIABLE] = postgres.adminUrl;
-  const { redis, notes } = await resolveRedis();
-  if (!redis) throw new Error(`no Redis: ${notes.join('; ')}`);
-  cleanups.push(() => redis.stop());
-  process.env[TEST_REDIS_URL_VARIABLE] = redis.url;
+  const { postgres, redis } = await useTestAppInfrastructure(cleanups);
 
   const app = await startCoreStoreTestApp({ messaging: false });
   cleanups.push(() => app.close());

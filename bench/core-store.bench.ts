@@ -23,7 +23,7 @@ import { Cache } from '@comply/cache';
 import { FieldEncryptor } from '@comply/crypto';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
-import { describePostgres, resolvePostgres, resolveRedis, TEST_ADMIN_URL_VARIABLE, TEST_REDIS_URL_VARIABLE } from '@comply/testing';
+import { describePostgres } from '@comply/testing';
 import { Client } from 'pg';
 import { RECORD_CACHE } from '../apps/core-store/src/cache/record-cache.module';
 import { recordCacheKey } from '../apps/core-store/src/cache/record-cache-key';
@@ -32,6 +32,7 @@ import { encryptSourceData } from '../apps/core-store/src/encryption/source-data
 import { taxonomyPaths } from '../apps/core-store/src/records/taxonomy-paths';
 import { CoreStoreTestApp, startCoreStoreTestApp } from '../apps/core-store/src/testing/core-store-test-app';
 import { mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
+import { useTestAppInfrastructure } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
 import { BATCH, HTTP_CLIENTS, httpIngestThroughput, Latencies, postAll, rate, readLatencies, submissions } from './core-store-workload';
 
@@ -149,14 +150,7 @@ async function reset(admin: Client): Promise<void> {
 }
 
 async function main(cleanups: Cleanup[]): Promise<void> {
-  // What the jest globalSetup of libs/testing hands the test app.
-  const postgres = await resolvePostgres();
-  cleanups.push(() => postgres.stop());
-  process.env[TEST_ADMIN_URL_VARIABLE] = postgres.adminUrl;
-  const { redis, notes } = await resolveRedis();
-  if (!redis) throw new Error(`no Redis: ${notes.join('; ')}`);
-  cleanups.push(() => redis.stop());
-  process.env[TEST_REDIS_URL_VARIABLE] = redis.url;
+  const { postgres, redis } = await useTestAppInfrastructure(cleanups);
 
   const emulator = await startEmulatorProcess(emulatorTopology(PLATFORM_TOPOLOGY));
   cleanups.push(() => emulator.stop());

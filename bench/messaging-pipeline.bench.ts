@@ -10,13 +10,10 @@
  * Run: node -r @swc-node/register bench/messaging-pipeline.bench.ts
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { Controller, INestMicroservice, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { ServiceBusClient } from '@azure/service-bus';
-import { serviceOwning } from '@comply/config';
 import { PLATFORM_TOPOLOGY, RecordDeletedV1 } from '@comply/contracts';
 import {
   addAllToOutbox,
@@ -28,12 +25,12 @@ import {
   ServiceBusTransport,
 } from '@comply/messaging';
 import { createLogger } from '@comply/observability';
-import { createDatabaseClient, DatabaseClient, databaseRoles, runMigrations, urlForDatabase } from '@comply/persistence';
-import { describePostgres, resolvePostgres, workspaceRoot } from '@comply/testing';
+import { DatabaseClient, databaseRoles } from '@comply/persistence';
 import { emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
 import { Registry } from 'prom-client';
 import { sql, SQL } from 'drizzle-orm';
 import { Client } from 'pg';
+import { scratchBackupDatabase } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
 import { rawRheaThroughput } from './raw-amqp';
 
@@ -133,51 +130,14 @@ async function reset(admin: Client, client: ServiceBusClient): Promise<void> {
 }
 
 async function main(cleanups: Cleanup[]): Promise<void> {
-  const postgres = await resolvePostgres();
-  cleanups.push(() => postgres.stop());
-  const name = `backup_bench_${randomBytes(4).toString('hex')}`;
-  cleanups.push(async () => {
-    const server = new Client({ connectionString: postgres.adminUrl });
-    await server.connect();
-    await server.query(`drop database if exists ${server.escapeIdentifier(name)} with (force)`);
-    await server.end();
-  });
-  await runMigrations({
-    adminUrl: postgres.adminUrl,
-    database: 'backup',
-    physicalDatabase: name,
-    migrationsDir: join(workspaceRoot(), 'migrations'),
-    withReader: serviceOwning('backup').hasReadOnlyRole,
-  });
-  const admin = new Client({ connectionString: urlForDatabase(postgres.adminUrl, name) });
-  await admin.connect();
-  cleanups.push(() => admin.end());
-  const roles = databaseRoles('backup');
+  const database = await scratchBackupDatabase(cleanups);
+  const { admin } = database;
   // Created as the owner, so the default privileges let the application role write to it.
-  await admin.query(`set role ${roles.owner};
+  await admin.query(`set role ${databaseRoles('backup').owner};
     create table bench_effects (record_id text, tenant_id text, deleted_at timestamptz); reset role`);
-
-  // The producer and the consumer are separate services with their own pools; both log in as
-  // the application role, which the local and embedded servers trust on loopback.
-  const server = new URL(postgres.adminUrl);
-  const connect = (applicationName: string): Database =>
-    createDatabaseClient(
-      {
-        DB_HOST: server.hostname,
-        DB_PORT: Number(server.port || 5432),
-        DB_NAME: name,
-        DB_USER: roles.app,
-        DB_PASSWORD: undefined,
-        DB_AUTH: 'password',
-        DB_SSL: 'disable',
-        DB_POOL_MAX: 10,
-        DB_STATEMENT_TIMEOUT_MS: 15_000,
-      },
-      { applicationName },
-    );
-  const producer = connect('bench-producer');
-  const consumer = connect('bench-consumer');
-  cleanups.push(() => producer.close(), () => consumer.close());
+  // The producer and the consumer are separate services with their own pools.
+  const producer = database.connect('bench-producer');
+  const consumer = database.connect('bench-consumer');
 
   const bus = await startEmulatorProcess(emulatorTopology(PLATFORM_TOPOLOGY));
   cleanups.push(() => bus.stop());
@@ -226,7 +186,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   process.stdout.write(
     [
       `events: ${EVENTS} per run, ${BATCH} rows per INSERT and per producer transaction, median of ${ROUNDS} runs after a warm-up`,
-      `PostgreSQL: ${describePostgres(postgres)}; relay and consumer in this process, the emulator in its own, loopback`,
+      `PostgreSQL: ${database.description}; relay and consumer in this process, the emulator in its own, loopback`,
       row(labels.raw, raw),
       row(labels.rhea, rhea),
       ratioRow(labels.pipeline, median(figures.pipeline)),

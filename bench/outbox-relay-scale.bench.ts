@@ -5,16 +5,12 @@
  * index in the scan's own order, so the ratio should stay near 1.
  * Run: node -r @swc-node/register bench/outbox-relay-scale.bench.ts
  */
-import { join } from 'node:path';
-import { serviceOwning } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { createServiceBusClient, OutboxRelay } from '@comply/messaging';
 import { createLogger } from '@comply/observability';
-import { createDatabaseClient, databaseRoles, runMigrations, urlForDatabase } from '@comply/persistence';
 import { emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
-import { describePostgres, resolvePostgres, workspaceRoot } from '@comply/testing';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { scratchBackupDatabase } from './bench-infrastructure';
 import { Cleanup, median, runBenchmark } from './bench-support';
 
 const SMALL = 1_000;
@@ -53,42 +49,9 @@ async function roundMs(admin: Client, relay: OutboxRelay, pending: number): Prom
 }
 
 async function main(cleanups: Cleanup[]): Promise<void> {
-  const postgres = await resolvePostgres();
-  cleanups.push(() => postgres.stop());
-  const name = `backup_relay_bench_${randomBytes(4).toString('hex')}`;
-  cleanups.push(async () => {
-    const server = new Client({ connectionString: postgres.adminUrl });
-    await server.connect();
-    await server.query(`drop database if exists ${server.escapeIdentifier(name)} with (force)`);
-    await server.end();
-  });
-  await runMigrations({
-    adminUrl: postgres.adminUrl,
-    database: 'backup',
-    physicalDatabase: name,
-    migrationsDir: join(workspaceRoot(), 'migrations'),
-    withReader: serviceOwning('backup').hasReadOnlyRole,
-  });
-  const admin = new Client({ connectionString: urlForDatabase(postgres.adminUrl, name) });
-  await admin.connect();
-  cleanups.push(() => admin.end());
-
-  const server = new URL(postgres.adminUrl);
-  const database = createDatabaseClient(
-    {
-      DB_HOST: server.hostname,
-      DB_PORT: Number(server.port || 5432),
-      DB_NAME: name,
-      DB_USER: databaseRoles('backup').app,
-      DB_PASSWORD: undefined,
-      DB_AUTH: 'password',
-      DB_SSL: 'disable',
-      DB_POOL_MAX: 4,
-      DB_STATEMENT_TIMEOUT_MS: 60_000,
-    },
-    { applicationName: 'relay-scale-bench' },
-  );
-  cleanups.push(() => database.close());
+  const scratch = await scratchBackupDatabase(cleanups);
+  const { admin } = scratch;
+  const database = scratch.connect('relay-scale-bench', 4);
   const bus = await startEmulatorProcess(emulatorTopology(PLATFORM_TOPOLOGY));
   cleanups.push(() => bus.stop());
   const client = createServiceBusClient({ SERVICEBUS_CONNECTION_STRING: bus.connectionString, SERVICEBUS_NAMESPACE: undefined });
@@ -110,7 +73,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
 
   process.stdout.write(
     [
-      `relay rounds of ${OUTBOX_BATCH} rows to the emulator (in its own process), medians of ${ROUNDS} rounds after ${WARM_UP_ROUNDS} warm-up rounds, two passes each; PostgreSQL: ${describePostgres(postgres)}`,
+      `relay rounds of ${OUTBOX_BATCH} rows to the emulator (in its own process), medians of ${ROUNDS} rounds after ${WARM_UP_ROUNDS} warm-up rounds, two passes each; PostgreSQL: ${scratch.description}`,
       `${`round with ${SMALL.toLocaleString('en')} rows pending`.padEnd(36)} ${small.toFixed(1).padStart(7)} ms`,
       `${`round with ${LARGE.toLocaleString('en')} rows pending`.padEnd(36)} ${large.toFixed(1).padStart(7)} ms   ${(large / small).toFixed(2)}× the small backlog`,
       `pending scan plan: ${plan.rows.map((row) => row['QUERY PLAN'].trim()).join(' / ')}`,
