@@ -28,5 +28,5 @@ export { MessagingRuntime, type MessagingRuntimeOptions } from './messaging-runt
 export { MESSAGING_MIGRATIONS, messagingInbox, messagingOutbox, OUTBOX_CHANNEL, type MessagingMigration } from './messaging-tables';
 export { addAllToOutbox, addToOutbox, type OutboxWriter, type OutgoingEvent } from './outbox/outbox';
 export { toServiceBusMessage, type OutboxRow } from './outbox/outbox-message';
-export { OUTBOX_RELAY_CONNECTIONS, OutboxRelay, RELAY_ROUNDS_IN_FLIGHT, type OutboxRelayOptions, type RelayResult } from './outbox/outbox-relay';
+export { OUTBOX_RELAY_CONNECTIONS, OutboxRelay, type OutboxRelayOptions, type RelayResult } from './outbox/outbox-relay';
 export { childTraceparent, traceIdOf } from './trace-context';

@@ -33,7 +33,7 @@ export interface RelayResult {
 const PENDING = 'sent_at is null and dead_lettered_at is null';
 
 /** Relay rounds running at once. */
-export const RELAY_ROUNDS_IN_FLIGHT = 2;
+const RELAY_ROUNDS_IN_FLIGHT = 2;
 /** Connections the relay holds at most: one for LISTEN and one per round in flight. */
 export const OUTBOX_RELAY_CONNECTIONS = 1 + RELAY_ROUNDS_IN_FLIGHT;
 
