@@ -113,6 +113,8 @@ export class MappingIngestService {
     try {
       written = await tx.transaction(async (savepoint) => {
         const result = await this.write(savepoint, candidates, batch, origin);
+        // A batch of resends stores nothing: no need for the lock every ingest of the tenant shares.
+        if (result.stored.length === 0) return result;
         const used = await this.repository.addUsage(savepoint, tenantId, month, result.stored.length);
         if (recordsWithinQuota(tenant.monthlyRecordQuota, used - result.stored.length, result.stored.length) < result.stored.length) throw new QuotaOverflow();
         return result;
