@@ -7,6 +7,7 @@ import {
   billingQuotaChangedV1,
   billingSubscriptionChangedV1,
 } from './events/billing-events';
+import { apiKeyCreatedV1, apiKeyRevokedV1, tenantCreatedV1, tenantErasedV1, tenantUpdatedV1 } from './events/directory-events';
 import { mappingResultV1 } from './events/mapping-events';
 import { recordDeletedV1, recordStoredV1 } from './events/record-events';
 import { PLATFORM_TOPOLOGY, type TopicName } from './topology';
@@ -26,6 +27,11 @@ export const EVENT_SCHEMAS = {
   'billing.invoice.paid.v1': billingInvoicePaidV1,
   'billing.invoice.payment_failed.v1': billingInvoicePaymentFailedV1,
   'billing.quota.changed.v1': billingQuotaChangedV1,
+  'tenant.created.v1': tenantCreatedV1,
+  'tenant.updated.v1': tenantUpdatedV1,
+  'tenant.erased.v1': tenantErasedV1,
+  'apikey.created.v1': apiKeyCreatedV1,
+  'apikey.revoked.v1': apiKeyRevokedV1,
 } as const;
 
 export type EventType = keyof typeof EVENT_SCHEMAS;

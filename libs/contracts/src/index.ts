@@ -3,6 +3,7 @@
  * Depends on nothing else of ours (enforced by the `layer:contracts` lint constraint).
  */
 export {
+  DIRECTORY_SUBJECTS,
   ENTITY_SETTINGS,
   EXTERNAL_PRODUCERS,
   PLATFORM_SERVICES,
@@ -62,5 +63,19 @@ export {
   type BillingSubscriptionChangedV1,
   type SubscriptionStatus,
 } from './events/billing-events';
+export {
+  apiKeyCreatedV1,
+  apiKeyPrefix,
+  apiKeyRevokedV1,
+  tenantCreatedV1,
+  tenantErasedV1,
+  tenantUpdatedV1,
+  type ApiKeyCreatedV1,
+  type ApiKeyRevokedV1,
+  type TenantCreatedV1,
+  type TenantErasedV1,
+  type TenantUpdatedV1,
+} from './events/directory-events';
 export * from './http/core-store-api';
+export * from './http/directory-api';
 export { coreStoreOpenApi } from './http/core-store-openapi';

@@ -18,6 +18,7 @@ export const TOPICS = {
   billingEvents: 'billing-events',
   backupEvents: 'backup-events',
   auditEvents: 'audit-events',
+  tenantEvents: 'tenant-events',
 } as const;
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
 
@@ -49,6 +50,9 @@ export const ENTITY_SETTINGS = {
   maxDeliveryCount: 10,
   lockDurationMs: 60_000,
 } as const;
+
+/** What a tenant-directory replica consumes: every change of a tenant or an API key. */
+export const DIRECTORY_SUBJECTS = ['tenant.created.v1', 'tenant.updated.v1', 'tenant.erased.v1', 'apikey.created.v1', 'apikey.revoked.v1'] as const;
 
 export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
   {
@@ -93,6 +97,11 @@ export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
     name: TOPICS.auditEvents,
     publishers: ['core-store', 'billing', 'analytics-ingest', 'backup-worker'],
     subscriptions: [{ name: 'audit-writer', subjects: ['audit.event.v1'] }],
+  },
+  {
+    name: TOPICS.tenantEvents,
+    publishers: ['core-store'],
+    subscriptions: (['billing', 'analytics-ingest', 'audit-writer', 'backup-worker'] as const).map((name) => ({ name, subjects: DIRECTORY_SUBJECTS })),
   },
 ];
 

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { API_KEY_SCOPES, TENANT_STATUSES } from '../events/directory-events';
 import { mappingSubmissionV1 } from '../events/mapping-events';
 import { boundedText, detector, nonNegativeInt32, requestId, taxonomyLabel, taxonomyLabels, tenantId, timestamp, unitInterval } from '../events/shared-fields';
 import { storableText } from '../fields/storable-text';
 
 export { errorResponse, type ErrorResponse } from './error-response';
+export { API_KEY_SCOPES, TENANT_STATUSES, type ApiKeyScope, type TenantStatus } from '../events/directory-events';
 
 /**
  * Bodies, query strings and responses of core-store's HTTP API. The service validates with these
@@ -12,14 +14,8 @@ export { errorResponse, type ErrorResponse } from './error-response';
 
 export const MAX_MAPPINGS_PER_REQUEST = 500;
 
-export const API_KEY_SCOPES = ['ingest', 'read', 'admin'] as const;
-export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
-
 export const BACKUP_STATUSES = ['pending', 'backed_up', 'failed'] as const;
 export type BackupStatus = (typeof BACKUP_STATUSES)[number];
-
-export const TENANT_STATUSES = ['active', 'suspended', 'erased'] as const;
-export type TenantStatus = (typeof TENANT_STATUSES)[number];
 
 const recordId = z.uuid().describe('Record id (a UUIDv7, so ids sort by storage time).');
 
