@@ -28,6 +28,12 @@ export const platformSettings = {
     secret: true,
     doc: 'Azure Service Bus connection string (`Endpoint=sb://…;SharedAccessKeyName=…;SharedAccessKey=…`); `npm start` passes it to the services. Unset: `npm start` runs the local Service Bus emulator with the platform topology.',
   })),
+  CORE_STORE_URL: setting.url({
+    protocols: ['http', 'https'],
+    readBy: '`npm run directory:resync`',
+    default: 'http://127.0.0.1:3001',
+    doc: "core-store's base URL, whose admin API republishes the tenant directory. The admin token comes from ADMIN_TOKEN, else from the one `npm start` keeps under DATA_DIR.",
+  }),
   SERVICEBUS_EMULATOR_PORT: setting.port({
     readBy: '`npm start`',
     default: 5673,

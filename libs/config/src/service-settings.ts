@@ -4,7 +4,7 @@ import { optional, setting } from './setting';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** HTTP, logging and lifecycle settings every service reads. */
+/** HTTP, API key authentication, logging and lifecycle settings every service reads. */
 export function serviceSettings(service: ServiceDescriptor) {
   return {
     NODE_ENV: setting.oneOf(NODE_ENVIRONMENTS, {
@@ -22,6 +22,12 @@ export function serviceSettings(service: ServiceDescriptor) {
     MIGRATIONS_DIR: setting.string({
       default: 'migrations',
       doc: 'Folder holding `<database>/*.sql`; readiness compares it with what the database has applied.',
+    }),
+    API_KEY_CACHE_TTL_MS: setting.int({
+      default: 30_000,
+      min: 0,
+      max: 300_000,
+      doc: 'How long a verified API key is remembered in memory; a key revoked on another replica still works there for at most this long.',
     }),
   };
 }

@@ -31,9 +31,9 @@ function problemsOf(env: NodeJS.ProcessEnv): ConfigProblem[] {
 
 describe('database pool size', () => {
   it("is derived from the service's subscriptions and CONSUMER_CONCURRENCY, plus the relay and HTTP", () => {
-    // core-store consumes 3 subscriptions, billing 1; the relay holds LISTEN plus two rounds: 3 × 4 + 3 + 4 and 1 × 4 + 3 + 4.
+    // core-store consumes 3 subscriptions, billing 2 (usage, tenant directory); the relay holds LISTEN plus two rounds: 3 × 4 + 3 + 4 and 2 × 4 + 3 + 4.
     expect(loadConfig(serviceConfigSpec(coreStore, {}), {}).DB_POOL_MAX).toBe(19);
-    expect(loadConfig(serviceConfigSpec(billing, {}), {}).DB_POOL_MAX).toBe(11);
+    expect(loadConfig(serviceConfigSpec(billing, {}), {}).DB_POOL_MAX).toBe(15);
     expect(loadConfig(serviceConfigSpec(coreStore, {}), { CONSUMER_CONCURRENCY: '16' }).DB_POOL_MAX).toBe(55);
   });
 

@@ -1,9 +1,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { workspaceRoot } from '@comply/local-infra';
-import { DATABASE_NAMES } from '@comply/config';
+import { DATABASE_NAMES, DatabaseName } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { MESSAGING_MIGRATIONS } from '@comply/messaging';
+import { DIRECTORY_MIGRATIONS } from '@comply/tenant-directory';
 import { configurationTable, SERVICE_ORDER_NOTE } from './configuration-table';
 import { servicebusEmulatorConfig } from './servicebus-emulator-config';
 
@@ -18,6 +19,8 @@ export interface GeneratedArtifact {
   content: () => string;
 }
 
+const REPLICA_DATABASES: readonly DatabaseName[] = DATABASE_NAMES.filter((database) => database !== 'core');
+
 export const GENERATED_ARTIFACTS: GeneratedArtifact[] = [
   {
     file: 'README.md',
@@ -31,11 +34,15 @@ export const GENERATED_ARTIFACTS: GeneratedArtifact[] = [
   // libs/messaging's migrations (outbox and inbox), the same in every service database. Each
   // database's file is the one drizzle-kit numbered for it (`generate --custom --name <name>`).
   ...DATABASE_NAMES.flatMap((database) =>
-    MESSAGING_MIGRATIONS.map((migration) => ({ file: messagingMigrationOf(database, migration.name), content: migration.sql })),
+    MESSAGING_MIGRATIONS.map((migration) => ({ file: libraryMigrationOf(database, migration.name), content: migration.sql })),
+  ),
+  // libs/tenant-directory's replica, in every database but core's (core-store owns the directory).
+  ...REPLICA_DATABASES.flatMap((database) =>
+    DIRECTORY_MIGRATIONS.map((migration) => ({ file: libraryMigrationOf(database, migration.name), content: migration.sql })),
   ),
 ];
 
-function messagingMigrationOf(database: string, migration: string): string {
+function libraryMigrationOf(database: string, migration: string): string {
   const folder = join('migrations', database);
   const name = readdirSync(join(workspaceRoot(__dirname), folder)).find((file) => /^\d{4}_(.+)\.sql$/.exec(file)?.[1] === migration);
   if (!name) {

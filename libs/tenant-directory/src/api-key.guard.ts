@@ -1,13 +1,14 @@
-import { applyDecorators, CanActivate, ExecutionContext, ForbiddenException, Injectable, SetMetadata, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ApiKeyScope } from '@comply/contracts';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { AuthenticatedRequest } from './caller';
 
-const SCOPE = Symbol('requiredScope');
+/** Metadata `@RequireScope` sets on a route or controller: the scope it needs, or none for any valid key. */
+export const REQUIRED_SCOPE = Symbol('requiredScope');
 
-/** Checks the API key and that it carries `scope`; the handler then reads the tenant from `@CurrentCaller()`. */
+/** Checks the API key and the scope the route requires; the handler then reads the tenant from `@CurrentCaller()`. */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
@@ -16,7 +17,7 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const scope = this.reflector.get<ApiKeyScope>(SCOPE, context.getHandler());
+    const scope = this.reflector.getAllAndOverride<ApiKeyScope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]);
     const http = context.switchToHttp();
     const request = http.getRequest<AuthenticatedRequest>();
     const result = await this.authenticator.authenticate(request.headers.authorization);
@@ -27,13 +28,8 @@ export class ApiKeyGuard implements CanActivate {
       }
       throw new ForbiddenException(result.reason);
     }
-    if (!result.scopes.includes(scope)) throw new ForbiddenException(`This API key lacks the "${scope}" scope`);
+    if (scope && !result.scopes.includes(scope)) throw new ForbiddenException(`This API key lacks the "${scope}" scope`);
     request.caller = { tenantId: result.tenantId, keyId: result.keyId, scopes: result.scopes, requestId: String(request.id) };
     return true;
   }
-}
-
-/** Route needs an API key with this scope. */
-export function RequireScope(scope: ApiKeyScope) {
-  return applyDecorators(SetMetadata(SCOPE, scope), UseGuards(ApiKeyGuard));
 }

@@ -1,7 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { ApiKeyScope } from '@comply/contracts';
 import type { FastifyRequest } from 'fastify';
-import type { AuditActor } from '../audit/audit-event';
 
 /** Who is calling, as the API key guard established it. */
 export interface Caller {
@@ -14,10 +13,6 @@ export interface Caller {
 
 export type AuthenticatedRequest = FastifyRequest & { caller?: Caller };
 
-export function actorOf(caller: Caller): AuditActor {
-  return { type: 'api_key', id: caller.keyId };
-}
-
 /** Injects the Caller into a handler of a route guarded by `@RequireScope`. */
 export const CurrentCaller = createParamDecorator((_data: unknown, context: ExecutionContext): Caller => {
   const caller = context.switchToHttp().getRequest<AuthenticatedRequest>().caller;
@@ -25,7 +20,7 @@ export const CurrentCaller = createParamDecorator((_data: unknown, context: Exec
   return caller;
 });
 
-/** The request id of any request, for correlation ids of unauthenticated (admin) routes. */
+/** The request id of any request, for correlation ids of routes without an API key (admin). */
 export const RequestId = createParamDecorator(
   (_data: unknown, context: ExecutionContext): string => String(context.switchToHttp().getRequest<FastifyRequest>().id),
 );

@@ -1,0 +1,20 @@
+import { DynamicModule, Global, Module, Type } from '@nestjs/common';
+import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { API_KEY_DIRECTORY, ApiKeyDirectory } from './api-key-directory';
+import { ApiKeyGuard } from './api-key.guard';
+import { WhoamiController } from './whoami.controller';
+
+/** API key authentication for every feature module of a service, and `GET /v1/whoami`. */
+@Global()
+@Module({})
+export class ApiKeyAuthModule {
+  /** Keys are found through `directory`: core-store's own tables, or a replica of them. */
+  static forDirectory(directory: Type<ApiKeyDirectory>): DynamicModule {
+    return {
+      module: ApiKeyAuthModule,
+      controllers: [WhoamiController],
+      providers: [{ provide: API_KEY_DIRECTORY, useClass: directory }, ApiKeyAuthenticator, ApiKeyGuard],
+      exports: [ApiKeyAuthenticator, ApiKeyGuard],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The tenant directory: API key authentication that every service shares (one guard, one
+ * authenticator over an ApiKeyDirectory), and the replica of core-store's tenants and API keys
+ * that every other service keeps from tenant-events.
+ */
+export { generateApiKey, hashSecret, parseApiKey, secretMatches, tokensEqual, type NewApiKey } from './api-key';
+export { ApiKeyAuthModule } from './api-key-auth.module';
+export { ApiKeyAuthenticator, type Authentication } from './api-key-authenticator';
+export { API_KEY_DIRECTORY, type ApiKeyCredentials, type ApiKeyDirectory } from './api-key-directory';
+export { ApiKeyGuard } from './api-key.guard';
+export { CurrentCaller, RequestId, type AuthenticatedRequest, type Caller } from './caller';
+export { DirectoryEventsHandler } from './directory-events.handler';
+export { DirectoryReplicaRepository, ReplicaApiKeyDirectory, type ErasureResult, type ReplicaTransaction } from './directory-replica.repository';
+export { DIRECTORY_MIGRATIONS, directoryApiKeys, directoryTenants, type DirectoryMigration } from './directory-tables';
+export { RequireScope } from './require-scope';
+export { TENANT_ERASURE, type TenantErasure } from './tenant-erasure';
+export { TenantDirectoryModule, type TenantDirectoryOptions } from './tenant-directory.module';
+export { WhoamiController } from './whoami.controller';
