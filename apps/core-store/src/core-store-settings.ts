@@ -15,12 +15,6 @@ export const coreStoreSettings = {
     }),
   ),
   RECORD_CACHE_TTL_MS: setting.int({ default: 300_000, min: 1_000, doc: 'How long a record read stays cached (ciphertext only; decrypted per read).' }),
-  API_KEY_CACHE_TTL_MS: setting.int({
-    default: 30_000,
-    min: 0,
-    max: 300_000,
-    doc: 'How long a verified API key is remembered in memory; a key revoked on another replica still works there for at most this long.',
-  }),
   INGEST_MAX_BODY_BYTES: setting.int({
     default: 8 * 1024 * 1024,
     min: 1024,

@@ -95,7 +95,8 @@ export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
   },
   {
     name: TOPICS.auditEvents,
-    publishers: ['core-store', 'billing', 'analytics-ingest', 'backup-worker'],
+    // audit-writer too: it audits its own part of a tenant's erasure, and records it from here like any other event.
+    publishers: ['core-store', 'billing', 'analytics-ingest', 'audit-writer', 'backup-worker'],
     subscriptions: [{ name: 'audit-writer', subjects: ['audit.event.v1'] }],
   },
   {

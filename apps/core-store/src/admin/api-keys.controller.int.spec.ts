@@ -1,7 +1,6 @@
 import { apiKeyResponse, createdApiKeyResponse } from '@comply/contracts';
 import { randomUUID } from 'node:crypto';
-import { hashSecret, parseApiKey } from '../auth/api-key';
-import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { ApiKeyAuthenticator, hashSecret, parseApiKey } from '@comply/tenant-directory';
 import { CoreStoreTestApp, startCoreStoreTestApp } from '../testing/core-store-test-app';
 
 describe('admin API: API keys', () => {

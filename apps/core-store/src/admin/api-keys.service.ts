@@ -1,9 +1,9 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from '@comply/contracts';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { generateApiKey } from '../auth/api-key';
-import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { ApiKeyAuthenticator, generateApiKey } from '@comply/tenant-directory';
 import { CoreDatabase } from '../database/core-database';
+import { DirectoryPublisher } from '../directory/directory-publisher';
 import { recordAdminAction } from './admin-audit';
 import { apiKeyResponseOf } from './admin-responses';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -20,6 +20,7 @@ export class ApiKeysService {
     private readonly tenants: TenantsAdminRepository,
     private readonly keys: ApiKeysRepository,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly directory: DirectoryPublisher,
   ) {}
 
   async create(tenantId: string, request: CreateApiKeyRequest, requestId: string): Promise<CreatedApiKeyResponse> {
@@ -27,6 +28,7 @@ export class ApiKeysService {
     const created = await inTenant(this.database, tenantId, async (tx) => {
       await changeableTenant(tx, this.tenants, tenantId);
       const row = await this.keys.insert(tx, { tenantId, name: request.name, prefix, secretHash, scopes: request.scopes });
+      await this.directory.apiKeyCreated(tx, row.id, requestId);
       await recordAdminAction(tx, {
         action: 'api_key.create',
         resource: { type: 'api_key', id: row.id },
@@ -59,6 +61,7 @@ export class ApiKeysService {
       const key = await this.keys.findForUpdate(tx, tenantId, keyId);
       if (!key) throw unknownKey;
       const row = key.revokedAt ? key : await this.keys.revoke(tx, keyId);
+      if (!key.revokedAt) await this.directory.apiKeyRevoked(tx, keyId, requestId);
       await recordAdminAction(tx, {
         action: 'api_key.revoke',
         resource: { type: 'api_key', id: keyId },

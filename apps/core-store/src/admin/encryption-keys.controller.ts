@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import type { DataKeyRotationResponse, KeyRewrapResponse } from '@comply/contracts';
 import { AdminTokenGuard } from '../auth/admin-token.guard';
-import { RequestId } from '../auth/caller';
+import { RequestId } from '@comply/tenant-directory';
 import { EncryptionKeysService } from './encryption-keys.service';
 
 /** Operator-triggered key rotation. */

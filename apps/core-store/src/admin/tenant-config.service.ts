@@ -2,6 +2,7 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { TenantConfigResponse, TenantConfigUpdate } from '@comply/contracts';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { CoreDatabase, CoreTransaction } from '../database/core-database';
+import { DirectoryPublisher } from '../directory/directory-publisher';
 import { recordAdminAction } from './admin-audit';
 import { tenantConfigResponseOf } from './admin-responses';
 import { changeDetails } from './change-details';
@@ -14,6 +15,7 @@ export class TenantConfigService {
   constructor(
     @Inject(DATABASE_CLIENT) private readonly database: CoreDatabase,
     private readonly tenants: TenantsAdminRepository,
+    private readonly directory: DirectoryPublisher,
   ) {}
 
   async get(tenantId: string): Promise<TenantConfigResponse> {
@@ -33,6 +35,8 @@ export class TenantConfigService {
       await changeableTenant(tx, this.tenants, tenantId);
       const before = await this.configOf(tx, tenantId);
       const after = await this.tenants.updateConfig(tx, tenantId, request);
+      // Of the configuration, other services' replicas hold only the retention.
+      if (request.retentionDays !== undefined) await this.directory.tenantChanged(tx, tenantId, requestId);
       await recordAdminAction(tx, {
         action: 'tenant_config.update',
         resource: { type: 'tenant_config', id: tenantId },

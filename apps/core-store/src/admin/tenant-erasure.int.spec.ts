@@ -2,7 +2,7 @@ import { tenantErasureResponse } from '@comply/contracts';
 import { DecryptionError, FieldEncryptor } from '@comply/crypto';
 import { until } from '@comply/testing';
 import { Client } from 'pg';
-import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { ApiKeyAuthenticator } from '@comply/tenant-directory';
 import { CoreStoreTestApp, startCoreStoreTestApp } from '../testing/core-store-test-app';
 
 describe('admin API: tenant erasure', () => {

@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { TenantErasureResponse } from '@comply/contracts';
 import { FieldEncryptor } from '@comply/crypto';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { ApiKeyAuthenticator } from '@comply/tenant-directory';
 import { CoreDatabase } from '../database/core-database';
+import { DirectoryPublisher } from '../directory/directory-publisher';
 import { DataKeysRepository } from '../encryption/data-keys.repository';
 import { recordAdminAction } from './admin-audit';
 import { ApiKeysRepository } from './api-keys.repository';
@@ -26,6 +27,7 @@ export class TenantErasureService {
     private readonly dataKeys: DataKeysRepository,
     private readonly keys: ApiKeysRepository,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly directory: DirectoryPublisher,
   ) {}
 
   async erase(tenantId: string, requestId: string): Promise<TenantErasureResponse> {
@@ -42,6 +44,8 @@ export class TenantErasureService {
       const lateKeys = await this.dataKeys.deleteAllOf(tx, tenantId);
       await this.tenants.setStatus(tx, tenantId, 'erased');
       const revokedApiKeys = await this.keys.revokeAll(tx, tenantId);
+      // tenant.erased.v1: every other service erases its own part and drops the tenant's keys.
+      await this.directory.tenantChanged(tx, tenantId, requestId);
       await recordAdminAction(tx, {
         action: 'tenant.erase',
         resource: { type: 'tenant', id: tenantId },

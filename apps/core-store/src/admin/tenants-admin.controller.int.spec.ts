@@ -1,6 +1,6 @@
 import { tenantResponse } from '@comply/contracts';
 import { randomUUID } from 'node:crypto';
-import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { ApiKeyAuthenticator } from '@comply/tenant-directory';
 import { CoreStoreTestApp, HttpResult, startCoreStoreTestApp } from '../testing/core-store-test-app';
 
 describe('admin API: tenants', () => {

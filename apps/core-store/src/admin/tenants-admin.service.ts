@@ -1,9 +1,10 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import type { CreateTenantRequest, TenantResponse, TenantStatus, UpdateTenantRequest } from '@comply/contracts';
 import { DATABASE_CLIENT, SERVICE_CONFIG } from '@comply/service-runtime';
-import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { ApiKeyAuthenticator } from '@comply/tenant-directory';
 import { CoreStoreConfig } from '../core-store-settings';
 import { CoreDatabase } from '../database/core-database';
+import { DirectoryPublisher } from '../directory/directory-publisher';
 import { recordAdminAction } from './admin-audit';
 import { tenantResponseOf } from './admin-responses';
 import { changeDetails } from './change-details';
@@ -18,6 +19,7 @@ export class TenantsAdminService {
     @Inject(SERVICE_CONFIG) private readonly config: CoreStoreConfig,
     private readonly tenants: TenantsAdminRepository,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly directory: DirectoryPublisher,
   ) {}
 
   /** The tenant and its config in one transaction; 409 when the id is taken. */
@@ -28,6 +30,7 @@ export class TenantsAdminService {
       const created = await this.tenants.insertTenant(tx, { id: request.id, name: request.name, plan: request.plan });
       if (!created) throw new ConflictException(`Tenant "${request.id}" already exists`);
       await this.tenants.insertConfig(tx, { tenantId: created.id, retentionDays });
+      await this.directory.tenantCreated(tx, created.id, requestId);
       await recordAdminAction(tx, {
         action: 'tenant.create',
         resource: { type: 'tenant', id: created.id },
@@ -48,6 +51,7 @@ export class TenantsAdminService {
     const { before, after } = await inTenant(this.database, id, async (tx) => {
       const current = await changeableTenant(tx, this.tenants, id);
       const updated = await this.tenants.updateTenant(tx, id, request);
+      await this.directory.tenantChanged(tx, id, requestId);
       await recordAdminAction(tx, {
         action: updateAction(current.status, updated.status),
         resource: { type: 'tenant', id },

@@ -1,5 +1,6 @@
 import { AuditActorType, AuditEventV1, AuditOutcome } from '@comply/contracts';
 import type { OutgoingEvent } from '@comply/messaging';
+import type { Caller } from '@comply/tenant-directory';
 
 export interface AuditActor {
   type: AuditActorType;
@@ -17,6 +18,11 @@ export interface AuditFacts {
   details?: Record<string, unknown>;
   causationId?: string;
   traceparent?: string;
+}
+
+/** A request made with an API key acts as that key. */
+export function actorOf(caller: Caller): AuditActor {
+  return { type: 'api_key', id: caller.keyId };
 }
 
 /** The admin API acts as one operator identity: whoever holds ADMIN_TOKEN. */

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedExceptio
 import { SERVICE_CONFIG } from '@comply/service-runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CoreStoreConfig } from '../core-store-settings';
-import { tokensEqual } from './api-key';
+import { tokensEqual } from '@comply/tenant-directory';
 
 /** The admin API: `Authorization: Bearer <ADMIN_TOKEN>`; with no ADMIN_TOKEN configured, nobody. */
 @Injectable()

@@ -1,7 +1,6 @@
 import { until } from '@comply/testing';
 import { CoreStoreTestApp, startCoreStoreTestApp, TestTenant } from '../testing/core-store-test-app';
-import { generateApiKey, parseApiKey } from './api-key';
-import { ApiKeyAuthenticator } from './api-key-authenticator';
+import { ApiKeyAuthenticator, generateApiKey, parseApiKey } from '@comply/tenant-directory';
 
 const INVALID = { ok: false, status: 401, reason: 'Invalid API key' };
 

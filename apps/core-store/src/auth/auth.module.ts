@@ -1,13 +1,16 @@
 import { Global, Module } from '@nestjs/common';
+import { ApiKeyAuthModule } from '@comply/tenant-directory';
 import { AdminTokenGuard } from './admin-token.guard';
-import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyCredentialsRepository } from './api-key-credentials.repository';
-import { ApiKeyGuard } from './require-scope';
 
-/** API key and admin token authentication, available to every feature module. */
+/**
+ * Authentication for every feature module: API keys through the platform's shared guard
+ * (libs/tenant-directory), reading core-store's own tables, and the admin token.
+ */
 @Global()
 @Module({
-  providers: [ApiKeyCredentialsRepository, ApiKeyAuthenticator, ApiKeyGuard, AdminTokenGuard],
-  exports: [ApiKeyAuthenticator, ApiKeyGuard, AdminTokenGuard],
+  imports: [ApiKeyAuthModule.forDirectory(ApiKeyCredentialsRepository)],
+  providers: [AdminTokenGuard],
+  exports: [AdminTokenGuard],
 })
 export class AuthModule {}

@@ -1,6 +1,7 @@
 import { API_KEY_SCOPES, BACKUP_STATUSES, TENANT_STATUSES } from '@comply/contracts';
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   customType,
   doublePrecision,
@@ -30,6 +31,8 @@ export const tenants = pgTable('tenants', {
   plan: text('plan').notNull().default('free'),
   status: text('status', { enum: TENANT_STATUSES }).notNull().default('active'),
   createdAt: createdAt(),
+  /** The directory version: increases with every change other services' replicas learn of (tenant.*.v1). */
+  version: bigint('version', { mode: 'number' }).notNull().default(1),
 });
 
 /** One row per tenant; `version` increases with every change so caches and admins can tell edits apart. */
@@ -169,6 +172,8 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** The directory version: increases with every change other services' replicas learn of (apikey.*.v1). */
+    version: bigint('version', { mode: 'number' }).notNull().default(1),
   },
   (table) => [uniqueIndex('api_keys_prefix_idx').on(table.prefix), index('api_keys_tenant_idx').on(table.tenantId)],
 );

@@ -1,5 +1,5 @@
 import { auditEventV1, recordDeletedV1 } from '@comply/contracts';
-import { parseApiKey } from '../auth/api-key';
+import { parseApiKey } from '@comply/tenant-directory';
 import { uuidv7 } from '../database/uuidv7';
 import { CoreStoreTestApp, startCoreStoreTestApp, TestTenant } from '../testing/core-store-test-app';
 import { insertRecord } from '../testing/record-fixtures';

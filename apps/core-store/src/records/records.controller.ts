@@ -1,8 +1,7 @@
 import { Controller, Delete, Get, HttpCode, Param, Query, Res } from '@nestjs/common';
 import type { RecordList, StoredRecord } from '@comply/contracts';
 import type { FastifyReply } from 'fastify';
-import { Caller, CurrentCaller } from '../auth/caller';
-import { RequireScope } from '../auth/require-scope';
+import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
 import { recordListFiltersOf } from './record-list-query';
 import { RecordsService } from './records.service';
 

@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ComplianceMappingList, complianceMappingQuery, TaxonomyLabelList, taxonomyQuery } from '@comply/contracts';
-import { Caller, CurrentCaller } from '../auth/caller';
-import { RequireScope } from '../auth/require-scope';
+import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
 import { validated } from '../http/request-validation';
 import { taxonomyPaths } from '../records/taxonomy-paths';
 import { ReferenceRepository } from './reference.repository';

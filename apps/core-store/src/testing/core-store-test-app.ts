@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateApiKey } from '../auth/api-key';
+import { generateApiKey } from '@comply/tenant-directory';
 import { coreStoreService } from '../core-store-service';
 
 export interface TestAppOptions {

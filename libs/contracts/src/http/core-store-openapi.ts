@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mappingSubmissionV1 } from '../events/mapping-events';
+import { republishResponse, whoamiResponse } from './directory-api';
 import {
   API_KEY_SCOPES,
   apiKeyResponse,
@@ -67,6 +68,8 @@ const RESPONSE_SCHEMAS = {
   TenantErasureResponse: tenantErasureResponse,
   DataKeyRotationResponse: dataKeyRotationResponse,
   KeyRewrapResponse: keyRewrapResponse,
+  RepublishResponse: republishResponse,
+  WhoamiResponse: whoamiResponse,
   TaxonomyLabelList: taxonomyLabelList,
   ComplianceMappingList: complianceMappingList,
   ErrorResponse: errorResponse,
@@ -197,6 +200,15 @@ function paths(): JsonObject {
           ...apiKeyErrors,
           404: error('No such record for this tenant.'),
         },
+      },
+    },
+    '/v1/whoami': {
+      get: {
+        operationId: 'whoami',
+        tags: ['auth'],
+        summary: 'The tenant, key id and scopes of the API key sent: the same answer on every service',
+        security: [{ apiKey: [] }],
+        responses: { 200: returns('The key is valid.', 'WhoamiResponse'), ...apiKeyErrors },
       },
     },
     '/v1/taxonomy': {
@@ -348,6 +360,15 @@ function paths(): JsonObject {
         responses: { 200: returns('Re-wrapped.', 'KeyRewrapResponse'), ...adminErrors },
       },
     },
+    '/admin/directory/republish': {
+      post: {
+        operationId: 'republishDirectory',
+        tags: ['admin'],
+        summary: "Queue the current state of every tenant and API key on tenant-events, so other services' replicas catch up",
+        security: withAdminToken,
+        responses: { 200: returns('Queued.', 'RepublishResponse'), ...adminErrors },
+      },
+    },
     '/health/live': {
       get: {
         operationId: 'liveness',
@@ -435,6 +456,7 @@ export function coreStoreOpenApi(): Record<string, unknown> {
     servers: [{ url: '/' }],
     tags: [
       { name: 'records', description: 'Ingest and read with a tenant API key.' },
+      { name: 'auth', description: 'Who an API key belongs to; every service answers the same.' },
       { name: 'admin', description: 'Tenant management with the admin token.' },
       { name: 'operations', description: 'Health, metrics and this documentation; no authentication.' },
     ],
