@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -126,6 +126,54 @@ async function expectMappingsStoredAndReadable(coreStoreUrl: string, connectionS
   }
 }
 
+/** How long a verified key is remembered by each service in this test's stack. */
+const API_KEY_CACHE_TTL_MS = 1_000;
+
+/**
+ * The tenant directory across the five processes: a key made on core-store's admin API works on
+ * every service once tenant-events has delivered it; revocation and suspension reach them all;
+ * `npm run directory:resync` republishes the directory.
+ */
+async function expectDirectoryOnEveryService(portBase: number, dataDir: string, adminToken: string): Promise<void> {
+  const urls = SERVICES.map((service, index) => ({ service: service.name, url: `http://127.0.0.1:${portBase + index}` }));
+  const coreStore = urls[0].url;
+  const everywhere = async (key: string, expected: number) => {
+    for (const { service, url } of urls) {
+      const answer = await until(
+        () => call(`${url}/v1/whoami`, 'GET', key),
+        (response) => response.status === expected,
+        { timeoutMs: API_KEY_CACHE_TTL_MS + 20_000 },
+      );
+      expect({ service, status: answer.status }).toEqual({ service, status: expected });
+    }
+  };
+  expect((await call(`${coreStore}/admin/tenants`, 'POST', adminToken, { id: 'e2e-directory', name: 'Directory Inc.' })).status).toBe(201);
+  const created = await call(`${coreStore}/admin/tenants/e2e-directory/api-keys`, 'POST', adminToken, { name: 'everywhere', scopes: ['read'] });
+  expect(created.status).toBe(201);
+  const key: string = created.body.key;
+
+  await everywhere(key, 200);
+  for (const { url } of urls) {
+    expect((await call(`${url}/v1/whoami`, 'GET', key)).body).toEqual({ tenantId: 'e2e-directory', keyId: created.body.id, scopes: ['read'] });
+  }
+  expect((await call(`${coreStore}/admin/tenants/e2e-directory`, 'PATCH', adminToken, { status: 'suspended' })).status).toBe(200);
+  await everywhere(key, 403);
+  expect((await call(`${coreStore}/admin/tenants/e2e-directory`, 'PATCH', adminToken, { status: 'active' })).status).toBe(200);
+  await everywhere(key, 200);
+  expect((await call(`${coreStore}/admin/tenants/e2e-directory/api-keys/${created.body.id}`, 'DELETE', adminToken)).status).toBe(204);
+  await everywhere(key, 401);
+
+  const resync = spawnSync(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(__dirname), 'apps/core-store/src/directory/directory-resync.ts')], {
+    cwd: workspaceRoot(__dirname),
+    env: { ...process.env, ADMIN_TOKEN: '', DATA_DIR: dataDir, CORE_STORE_URL: coreStore },
+    encoding: 'utf8',
+  });
+  expect({ status: resync.status, stderr: resync.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(resync.stdout).toMatch(/^Queued on tenant-events: \d+ tenant\(s\), \d+ API key\(s\)\.$/m);
+  // The republished revocation is no newer than what the replicas hold: the key stays refused.
+  await everywhere(key, 401);
+}
+
 async function expectAllStopped(portBase: number, otherPorts: number[]): Promise<void> {
   const ports = [...SERVICES.map((_, i) => portBase + i), ...otherPorts];
   const open = await Promise.all(ports.map((port) => isPortOpen('127.0.0.1', port)));
@@ -146,6 +194,7 @@ describe('npm start (tools/dev-stack)', () => {
       EMBEDDED_PG_PORT: String(pgPort),
       SERVICEBUS_EMULATOR_PORT: String(serviceBusPort),
       SERVICE_PORT_BASE: String(portBase),
+      API_KEY_CACHE_TTL_MS: String(API_KEY_CACHE_TTL_MS),
     });
     try {
       expect(stack.output()).toContain(`PostgreSQL: embedded PostgreSQL 127.0.0.1:${pgPort}`);
@@ -156,6 +205,7 @@ describe('npm start (tools/dev-stack)', () => {
       expect(adminToken).toBeDefined();
       expect(existsSync(join(dataDir, 'admin-token'))).toBe(true);
       await expectMappingsStoredAndReadable(`http://127.0.0.1:${portBase}`, connectionString, adminToken!);
+      await expectDirectoryOnEveryService(portBase, dataDir, adminToken!);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
@@ -167,7 +217,7 @@ describe('npm start (tools/dev-stack)', () => {
     expect(await stack.exit).toBe(0);
     expect(stack.output()).toContain('stopped.');
     await expectAllStopped(portBase, [pgPort, serviceBusPort]);
-  }, 120_000);
+  }, 240_000);
 
   it('with DATABASE_URL and SERVICEBUS_CONNECTION_STRING set: uses those and starts neither PostgreSQL nor an emulator', async () => {
     const serverDir = mkdtempSync(join(tmpdir(), 'comply-external-pg-'));
