@@ -1,7 +1,7 @@
 import { Controller, Inject, Optional } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import type { ApiKeyCreatedV1, ApiKeyRevokedV1, AuditEventV1, TenantCreatedV1, TenantErasedV1, TenantUpdatedV1 } from '@comply/contracts';
-import { addToOutbox, ServiceBusContext, type OutgoingEvent } from '@comply/messaging';
+import type { ApiKeyCreatedV1, ApiKeyRevokedV1, TenantCreatedV1, TenantErasedV1, TenantUpdatedV1 } from '@comply/contracts';
+import { addToOutbox, auditEvent, ServiceBusContext, type OutgoingEvent } from '@comply/messaging';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { DirectoryReplicaRepository } from './directory-replica.repository';
 import { TENANT_ERASURE, TenantErasure } from './tenant-erasure';
@@ -66,24 +66,16 @@ export class DirectoryEventsHandler {
   private erasureAudit(event: TenantErasedV1, context: ServiceBusContext, details: Record<string, unknown>): OutgoingEvent<'audit.event.v1'> {
     const message = context.event;
     if (!message) throw new Error('tenant.erased.v1 is handled one message at a time');
-    const payload: AuditEventV1 = {
+    return auditEvent({
       // Each subscription is named after the service that consumes it (libs/contracts topology).
       actor: { type: 'service', id: context.subscription.slice(context.subscription.indexOf('/') + 1) },
       action: 'tenant.erase',
       resource: { type: 'tenant', id: event.tenantId },
-      outcome: 'success',
-      tenantId: event.tenantId,
-      correlationId: message.correlationId,
-      occurredAt: new Date().toISOString(),
-      details,
-    };
-    return {
-      type: 'audit.event.v1',
-      payload,
       tenantId: event.tenantId,
       correlationId: message.correlationId,
       causationId: message.messageId,
       traceparent: message.traceparent,
-    };
+      details,
+    });
   }
 }

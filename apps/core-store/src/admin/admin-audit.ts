@@ -1,5 +1,5 @@
-import { addToOutbox, type OutboxWriter } from '@comply/messaging';
-import { ADMIN_ACTOR, type AuditFacts, auditEvent } from '../audit/audit-event';
+import { addToOutbox, type AuditFacts, auditEvent, type OutboxWriter } from '@comply/messaging';
+import { ADMIN_ACTOR } from '../audit/audit-event';
 
 /** What an admin action did, for its audit event; the request id becomes the event's correlation id. */
 export interface AdminAction extends Pick<AuditFacts, 'action' | 'resource' | 'details'> {

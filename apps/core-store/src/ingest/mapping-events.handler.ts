@@ -1,8 +1,7 @@
 import { Controller } from '@nestjs/common';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
-import { IncomingEvent, ServiceBusContext } from '@comply/messaging';
+import { AuditActor, IncomingEvent, ServiceBusContext } from '@comply/messaging';
 import { enterTenant } from '@comply/persistence';
-import { AuditActor } from '../audit/audit-event';
 import { CoreTransaction } from '../database/core-database';
 import { MappingIngestService } from './mapping-ingest.service';
 

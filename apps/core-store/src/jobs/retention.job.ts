@@ -1,13 +1,12 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Cache } from '@comply/cache';
 import type { RecordDeletionReason, TenantStatus } from '@comply/contracts';
-import { addAllToOutbox, OutgoingEvent } from '@comply/messaging';
+import { addAllToOutbox, AuditActor, auditEvent, OutgoingEvent } from '@comply/messaging';
 import type { Logger, ServiceMetrics } from '@comply/observability';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT, LOGGER, SERVICE_CONFIG, SERVICE_METRICS } from '@comply/service-runtime';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
-import { AuditActor, auditEvent } from '../audit/audit-event';
 import { recordCacheKey } from '../cache/record-cache-key';
 import { RECORD_CACHE } from '../cache/record-cache.module';
 import { CoreStoreConfig } from '../core-store-settings';

@@ -2,11 +2,10 @@ import { GoneException, Inject, Injectable, NotFoundException } from '@nestjs/co
 import type { RecordDeletedV1, RecordList, StoredRecord } from '@comply/contracts';
 import { Cache, getOrLoad } from '@comply/cache';
 import { DecryptionError, FieldEncryptor } from '@comply/crypto';
-import { addAllToOutbox } from '@comply/messaging';
+import { addAllToOutbox, auditEvent } from '@comply/messaging';
 import type { Logger } from '@comply/observability';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT, LOGGER, SERVICE_CONFIG } from '@comply/service-runtime';
-import { auditEvent } from '../audit/audit-event';
 import type { Caller } from '@comply/tenant-directory';
 import { actorOf } from '../audit/audit-event';
 import { RECORD_CACHE } from '../cache/record-cache.module';
