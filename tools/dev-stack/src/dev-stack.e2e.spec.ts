@@ -7,7 +7,7 @@ import { SERVICES } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { freePortRange, isPortOpen, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
 import { emulatorConnectionString, emulatorTopology, startEmulator } from '@comply/servicebus-emulator';
-import { until } from '@comply/testing';
+import { queryOnce, until } from '@comply/testing';
 
 const MAIN = join(__dirname, 'main.ts');
 
@@ -163,15 +163,82 @@ async function expectDirectoryOnEveryService(portBase: number, dataDir: string, 
   expect((await call(`${coreStore}/admin/tenants/e2e-directory/api-keys/${created.body.id}`, 'DELETE', adminToken)).status).toBe(204);
   await everywhere(key, 401);
 
-  const resync = spawnSync(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(__dirname), 'apps/core-store/src/directory/directory-resync.ts')], {
-    cwd: workspaceRoot(__dirname),
-    env: { ...process.env, ADMIN_TOKEN: '', DATA_DIR: dataDir, CORE_STORE_URL: coreStore },
-    encoding: 'utf8',
-  });
-  expect({ status: resync.status, stderr: resync.stderr }).toEqual({ status: 0, stderr: '' });
-  expect(resync.stdout).toMatch(/^Queued on tenant-events: \d+ tenant\(s\), \d+ API key\(s\)\.$/m);
+  expect(resync(coreStore, dataDir)).toMatchObject({ status: 0, stderr: '' });
   // The republished revocation is no newer than what the replicas hold: the key stays refused.
   await everywhere(key, 401);
+}
+
+const REPLICA_DATABASES = SERVICES.filter((service) => service.name !== 'core-store').map((service) => service.database);
+
+/** Tenants and keys as core-store holds them, in the shape of a replica: an erased tenant keeps only its status and version. */
+async function directoryOfCore(pgUrl: (database: string) => string): Promise<unknown[][]> {
+  return [
+    await queryOnce(
+      pgUrl('core'),
+      `select t.id as tenant_id, t.status, t.version::int as version,
+              case when t.status <> 'erased' then t.name end as name, case when t.status <> 'erased' then t.plan end as plan,
+              case when t.status <> 'erased' then c.retention_days end as retention_days
+       from tenants t join tenant_configs c on c.tenant_id = t.id order by t.id`,
+    ),
+    await queryOnce(
+      pgUrl('core'),
+      `select k.id as key_id, k.tenant_id, k.prefix, k.secret_hash, k.scopes, k.version::int as version,
+              date_trunc('milliseconds', k.created_at) as created_at, date_trunc('milliseconds', k.revoked_at) as revoked_at
+       from api_keys k join tenants t on t.id = k.tenant_id where t.status <> 'erased' order by k.id`,
+    ),
+  ];
+}
+
+async function directoryOfReplica(pgUrl: (database: string) => string, database: string): Promise<unknown[][]> {
+  return [
+    await queryOnce(
+      pgUrl(database),
+      'select tenant_id, status, version::int as version, name, plan, retention_days from directory_tenants order by tenant_id',
+    ),
+    await queryOnce(
+      pgUrl(database),
+      `select key_id, tenant_id, prefix, secret_hash, scopes, version::int as version, created_at, revoked_at
+       from directory_api_keys order by key_id`,
+    ),
+  ];
+}
+
+/**
+ * After an erasure, every replica service audits its part; replicas wiped and resynced with
+ * `npm run directory:resync` end identical to core-store's tenants and keys.
+ */
+async function expectReplicasMatchCore(coreStoreUrl: string, pgPort: number, dataDir: string, adminToken: string): Promise<void> {
+  const pgUrl = (database: string) => `postgres://postgres@127.0.0.1:${pgPort}/${database}`;
+  expect((await call(`${coreStoreUrl}/admin/tenants`, 'POST', adminToken, { id: 'e2e-erased', name: 'Erased Ltd.' })).status).toBe(201);
+  expect((await call(`${coreStoreUrl}/admin/tenants/e2e-erased/api-keys`, 'POST', adminToken, { name: 'doomed', scopes: ['read'] })).status).toBe(201);
+  expect((await call(`${coreStoreUrl}/admin/tenants/e2e-erased/erase`, 'POST', adminToken)).status).toBe(200);
+  const core = await directoryOfCore(pgUrl);
+  for (const database of REPLICA_DATABASES) {
+    const audited = await until(
+      () => queryOnce<{ actor: string }>(pgUrl(database), `select body->'actor'->>'id' as actor from messaging_outbox where subject = 'audit.event.v1' and body->>'action' = 'tenant.erase'`),
+      (rows) => rows.length > 0,
+    );
+    expect({ database, audited: audited.length }).toEqual({ database, audited: 1 });
+    await expectReplicaEqual(pgUrl, database, core);
+    await queryOnce(pgUrl(database), 'truncate directory_tenants, directory_api_keys');
+  }
+  expect(resync(coreStoreUrl, dataDir)).toEqual({ status: 0, stderr: '', stdout: expect.stringMatching(/^Queued on tenant-events: \d+ tenant\(s\), \d+ API key\(s\)\.$/m) });
+  for (const database of REPLICA_DATABASES) await expectReplicaEqual(pgUrl, database, core);
+}
+
+/** Events are delivered in no particular order and may still be on their way: the replica converges. */
+async function expectReplicaEqual(pgUrl: (database: string) => string, database: string, core: unknown[][]): Promise<void> {
+  const replica = await until(() => directoryOfReplica(pgUrl, database), (rows) => JSON.stringify(rows) === JSON.stringify(core));
+  expect({ database, replica }).toEqual({ database, replica: core });
+}
+
+function resync(coreStoreUrl: string, dataDir: string): { status: number | null; stderr: string; stdout: string } {
+  const run = spawnSync(process.execPath, ['-r', '@swc-node/register', join(workspaceRoot(__dirname), 'apps/core-store/src/directory/directory-resync.ts')], {
+    cwd: workspaceRoot(__dirname),
+    env: { ...process.env, ADMIN_TOKEN: '', DATA_DIR: dataDir, CORE_STORE_URL: coreStoreUrl },
+    encoding: 'utf8',
+  });
+  return { status: run.status, stderr: run.stderr, stdout: run.stdout };
 }
 
 async function expectAllStopped(portBase: number, otherPorts: number[]): Promise<void> {
@@ -206,6 +273,7 @@ describe('npm start (tools/dev-stack)', () => {
       expect(existsSync(join(dataDir, 'admin-token'))).toBe(true);
       await expectMappingsStoredAndReadable(`http://127.0.0.1:${portBase}`, connectionString, adminToken!);
       await expectDirectoryOnEveryService(portBase, dataDir, adminToken!);
+      await expectReplicasMatchCore(`http://127.0.0.1:${portBase}`, pgPort, dataDir, adminToken!);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
