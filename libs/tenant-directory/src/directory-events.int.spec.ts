@@ -1,6 +1,6 @@
 import { ServiceBusClient } from '@azure/service-bus';
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import type { ApiKeyScope, AuditEventV1, EventPayload } from '@comply/contracts';
+import { REPLAY_PROPERTIES, type ApiKeyScope, type AuditEventV1, type EventPayload } from '@comply/contracts';
 import type { HandlerTransaction } from '@comply/messaging';
 import type { RunningEmulator } from '@comply/servicebus-emulator';
 import { RunningService, startService } from '@comply/service-runtime';
@@ -57,13 +57,20 @@ describe('tenant-events into a replica', () => {
 
   const admin = <T extends object>(text: string, values: unknown[] = []) => queryOnce<T>(database.adminUrl, text, values);
 
-  async function publish<T extends DirectorySubject>(subject: T, body: EventPayload<T>, correlationId = randomUUID()): Promise<void> {
+  async function publish<T extends DirectorySubject>(
+    subject: T,
+    body: EventPayload<T>,
+    correlationId = randomUUID(),
+    properties: Record<string, string> = {},
+  ): Promise<string> {
     const sender = client.createSender('tenant-events');
+    const messageId = randomUUID();
     try {
-      await sender.sendMessages({ messageId: randomUUID(), subject, body, correlationId, contentType: 'application/json', applicationProperties: { tenantId } });
+      await sender.sendMessages({ messageId, subject, body, correlationId, contentType: 'application/json', applicationProperties: { tenantId, ...properties } });
     } finally {
       await sender.close();
     }
+    return messageId;
   }
 
   async function get(path: string, key?: string) {
@@ -159,6 +166,20 @@ describe('tenant-events into a replica', () => {
       ([row]) => row?.revoked === true,
     );
     expect(await get('/v1/whoami', ingester.key)).toMatchObject({ status: 401, authenticate: 'Bearer', body: { message: 'Invalid API key' } });
+  });
+
+  it('leaves a revoked key revoked when its old creation is replayed from the dead-letter queue', async () => {
+    // What `npm run dlq -- replay` sends: a copy under a new id, addressed to this subscription.
+    const replay = await publish('apikey.created.v1', apiKey(ingesterId, ingester, ['ingest']), randomUUID(), {
+      [REPLAY_PROPERTIES.replayedFor]: 'backup-worker',
+      [REPLAY_PROPERTIES.replayOf]: randomUUID(),
+    });
+    const handled = await until(() => admin('select 1 from messaging_inbox where message_id = $1', [replay]), (rows) => rows.length > 0);
+    expect(handled).toHaveLength(1);
+    expect(await admin('select version::int as version, revoked_at is not null as revoked from directory_api_keys where key_id = $1', [ingesterId])).toEqual([
+      { version: 2, revoked: true },
+    ]);
+    expect(await get('/v1/whoami', ingester.key)).toMatchObject({ status: 401, body: { message: 'Invalid API key' } });
   });
 
   it('erases the tenant: keys gone, the service hook run, one audit event sent in the same transaction', async () => {
