@@ -151,7 +151,7 @@ describe('coreStoreOpenApi', () => {
     expect(document.components.schemas.ApiKeyList.properties!.items.items).toEqual({ $ref: '#/components/schemas/ApiKeyResponse' });
   });
 
-  it('documents the admin API, erasure and key rotation', () => {
+  it('documents the admin API, erasure, key rotation and the directory republish', () => {
     expect(Object.keys(document.paths).filter((path) => path.startsWith('/admin/'))).toEqual([
       '/admin/tenants',
       '/admin/tenants/{id}',
@@ -161,7 +161,14 @@ describe('coreStoreOpenApi', () => {
       '/admin/tenants/{id}/erase',
       '/admin/tenants/{id}/data-keys/rotate',
       '/admin/data-keys/rewrap',
+      '/admin/directory/republish',
     ]);
+    expect(document.paths['/admin/directory/republish'].post.responses[200].content!['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/RepublishResponse',
+    });
+    expect(document.paths['/v1/whoami'].get.responses[200].content!['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/WhoamiResponse',
+    });
     expect(document.paths['/admin/tenants'].post.responses).toMatchObject({ 201: {}, 409: {} });
     expect(document.paths['/admin/data-keys/rewrap'].post.responses[200].content!['application/json'].schema).toEqual({
       $ref: '#/components/schemas/KeyRewrapResponse',
