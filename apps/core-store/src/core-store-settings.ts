@@ -7,13 +7,6 @@ import { ServiceConfig } from '@comply/service-runtime';
 export const coreStoreSettings = {
   ...cacheSettings,
   ...cryptoSettings,
-  ADMIN_TOKEN: optional(
-    setting.string({
-      secret: true,
-      pattern: /^\S{32,}$/,
-      doc: 'Bearer token of the admin API (`/admin/...`), at least 32 characters. Unset: the admin API refuses every call.',
-    }),
-  ),
   RECORD_CACHE_TTL_MS: setting.int({ default: 300_000, min: 1_000, doc: 'How long a record read stays cached (ciphertext only; decrypted per read).' }),
   INGEST_MAX_BODY_BYTES: setting.int({
     default: 8 * 1024 * 1024,

@@ -23,6 +23,13 @@ export function serviceSettings(service: ServiceDescriptor) {
       default: 'migrations',
       doc: 'Folder holding `<database>/*.sql`; readiness compares it with what the database has applied.',
     }),
+    ADMIN_TOKEN: optional(
+      setting.string({
+        secret: true,
+        pattern: /^\S{32,}$/,
+        doc: "Bearer token of the service's operator API (`/admin/...`), at least 32 characters. Unset: the operator API refuses every call.",
+      }),
+    ),
     API_KEY_CACHE_TTL_MS: setting.int({
       default: 30_000,
       min: 0,

@@ -1,10 +1,11 @@
 import { DynamicModule, Global, Module, Type } from '@nestjs/common';
+import { AdminTokenGuard } from './admin-token.guard';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { API_KEY_DIRECTORY, ApiKeyDirectory } from './api-key-directory';
 import { ApiKeyGuard } from './api-key.guard';
 import { WhoamiController } from './whoami.controller';
 
-/** API key authentication for every feature module of a service, and `GET /v1/whoami`. */
+/** API key and admin token authentication for every feature module of a service, and `GET /v1/whoami`. */
 @Global()
 @Module({})
 export class ApiKeyAuthModule {
@@ -13,8 +14,8 @@ export class ApiKeyAuthModule {
     return {
       module: ApiKeyAuthModule,
       controllers: [WhoamiController],
-      providers: [{ provide: API_KEY_DIRECTORY, useClass: directory }, ApiKeyAuthenticator, ApiKeyGuard],
-      exports: [ApiKeyAuthenticator, ApiKeyGuard],
+      providers: [{ provide: API_KEY_DIRECTORY, useClass: directory }, ApiKeyAuthenticator, ApiKeyGuard, AdminTokenGuard],
+      exports: [ApiKeyAuthenticator, ApiKeyGuard, AdminTokenGuard],
     };
   }
 }

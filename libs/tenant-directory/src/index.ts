@@ -3,6 +3,7 @@
  * authenticator over an ApiKeyDirectory), and the replica of core-store's tenants and API keys
  * that every other service keeps from tenant-events.
  */
+export { AdminTokenGuard } from './admin-token.guard';
 export { generateApiKey, hashSecret, parseApiKey, secretMatches, tokensEqual, type NewApiKey } from './api-key';
 export { ApiKeyAuthModule } from './api-key-auth.module';
 export { ApiKeyAuthenticator, type Authentication } from './api-key-authenticator';

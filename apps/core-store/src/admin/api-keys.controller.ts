@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiKeyResponse, createApiKeyRequest, CreatedApiKeyResponse } from '@comply/contracts';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
 import { validated } from '../http/request-validation';
 import { ApiKeysService } from './api-keys.service';

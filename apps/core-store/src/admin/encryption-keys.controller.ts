@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import type { DataKeyRotationResponse, KeyRewrapResponse } from '@comply/contracts';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
 import { EncryptionKeysService } from './encryption-keys.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, Patch, UseGuards } from '@nestjs/common';
 import { TenantConfigResponse, tenantConfigUpdate } from '@comply/contracts';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
 import { validated } from '../http/request-validation';
 import { TenantConfigService } from './tenant-config.service';

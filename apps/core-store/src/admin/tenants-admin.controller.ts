@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { createTenantRequest, TenantErasureResponse, TenantResponse, updateTenantRequest } from '@comply/contracts';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
 import { validated } from '../http/request-validation';
 import { TenantErasureService } from './tenant-erasure.service';

@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import type { RepublishResponse } from '@comply/contracts';
-import { AdminTokenGuard } from '../auth/admin-token.guard';
+import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
 import { DirectoryService } from './directory.service';
 

@@ -1,13 +1,12 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { SERVICE_CONFIG } from '@comply/service-runtime';
+import { CommonServiceConfig, SERVICE_CONFIG } from '@comply/service-runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CoreStoreConfig } from '../core-store-settings';
-import { tokensEqual } from '@comply/tenant-directory';
+import { tokensEqual } from './api-key';
 
-/** The admin API: `Authorization: Bearer <ADMIN_TOKEN>`; with no ADMIN_TOKEN configured, nobody. */
+/** A service's operator API (`/admin/...`): `Authorization: Bearer <ADMIN_TOKEN>`; with no ADMIN_TOKEN configured, nobody. */
 @Injectable()
 export class AdminTokenGuard implements CanActivate {
-  constructor(@Inject(SERVICE_CONFIG) private readonly config: CoreStoreConfig) {}
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: Pick<CommonServiceConfig, 'ADMIN_TOKEN'>) {}
 
   canActivate(context: ExecutionContext): boolean {
     const http = context.switchToHttp();
