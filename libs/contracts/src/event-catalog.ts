@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { auditEventV1 } from './events/audit-events';
 import { backupCompletedV1, backupFailedV1 } from './events/backup-events';
 import {
+  billingDunningStepV1,
   billingInvoicePaidV1,
   billingInvoicePaymentFailedV1,
   billingQuotaChangedV1,
   billingSubscriptionChangedV1,
+  billingUsageThresholdV1,
 } from './events/billing-events';
 import { apiKeyCreatedV1, apiKeyRevokedV1, tenantCreatedV1, tenantErasedV1, tenantUpdatedV1 } from './events/directory-events';
 import { mappingResultV1 } from './events/mapping-events';
@@ -27,6 +29,8 @@ export const EVENT_SCHEMAS = {
   'billing.invoice.paid.v1': billingInvoicePaidV1,
   'billing.invoice.payment_failed.v1': billingInvoicePaymentFailedV1,
   'billing.quota.changed.v1': billingQuotaChangedV1,
+  'billing.usage.threshold.v1': billingUsageThresholdV1,
+  'billing.dunning.step.v1': billingDunningStepV1,
   'tenant.created.v1': tenantCreatedV1,
   'tenant.updated.v1': tenantUpdatedV1,
   'tenant.erased.v1': tenantErasedV1,

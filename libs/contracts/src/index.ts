@@ -52,15 +52,21 @@ export {
 export { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditEventV1, type AuditActorType, type AuditEventV1, type AuditOutcome } from './events/audit-events';
 export { BACKUP_DATABASES, backupCompletedV1, backupFailedV1, type BackupCompletedV1, type BackupDatabase, type BackupFailedV1 } from './events/backup-events';
 export {
+  DUNNING_STEP_KINDS,
   SUBSCRIPTION_STATUSES,
+  USAGE_THRESHOLDS,
+  billingDunningStepV1,
   billingInvoicePaidV1,
   billingInvoicePaymentFailedV1,
   billingQuotaChangedV1,
   billingSubscriptionChangedV1,
+  billingUsageThresholdV1,
+  type BillingDunningStepV1,
   type BillingInvoicePaidV1,
   type BillingInvoicePaymentFailedV1,
   type BillingQuotaChangedV1,
   type BillingSubscriptionChangedV1,
+  type BillingUsageThresholdV1,
   type SubscriptionStatus,
 } from './events/billing-events';
 export {
@@ -78,4 +84,5 @@ export {
 } from './events/directory-events';
 export * from './http/core-store-api';
 export * from './http/directory-api';
+export * from './http/billing-api';
 export { coreStoreOpenApi } from './http/core-store-openapi';

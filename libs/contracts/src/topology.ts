@@ -80,6 +80,8 @@ export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
           'billing.invoice.paid.v1',
           'billing.invoice.payment_failed.v1',
           'billing.quota.changed.v1',
+          'billing.usage.threshold.v1',
+          'billing.dunning.step.v1',
         ],
       },
       { name: 'core-store', subjects: ['billing.quota.changed.v1'] },

@@ -94,3 +94,41 @@ export const billingQuotaChangedV1 = z
   })
   .describe("billing.quota.changed.v1: a tenant's quota changed (plan change, override). Topic billing-events, consumed by core-store to enforce it.");
 export type BillingQuotaChangedV1 = z.infer<typeof billingQuotaChangedV1>;
+
+const period = z
+  .string()
+  .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/)
+  .describe('Calendar month in UTC, "YYYY-MM".');
+
+export const USAGE_THRESHOLDS = [80, 100] as const;
+
+export const billingUsageThresholdV1 = z
+  .strictObject({
+    tenantId,
+    plan,
+    period,
+    thresholdPercent: z.union([z.literal(80), z.literal(100)]).describe('The share of the included records the usage reached: 80 or 100.'),
+    used: z.int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Records metered in the period when the threshold was crossed.'),
+    included: nonNegativeInt32().describe("Records the tenant's plan includes per period."),
+    occurredAt: timestamp.describe('When billing metered the crossing: ISO 8601 with offset.'),
+  })
+  .describe("billing.usage.threshold.v1: a tenant's usage in a period crossed 80 % or 100 % of its plan's included records; each once per period. Topic billing-events.");
+export type BillingUsageThresholdV1 = z.infer<typeof billingUsageThresholdV1>;
+
+export const DUNNING_STEP_KINDS = ['reminder', 'restricted', 'recovered'] as const;
+
+export const billingDunningStepV1 = z
+  .strictObject({
+    tenantId,
+    stripeInvoiceId,
+    step: z
+      .enum(DUNNING_STEP_KINDS)
+      .describe('"reminder": the invoice is still unpaid (a notifier tells the customer); "restricted": the grace period ended and the quota dropped; "recovered": the invoice was paid and the plan restored.'),
+    sequence: nonNegativeInt32().min(1).describe('1 for the first reminder, 2 for the second, ...; 1 for the other steps.'),
+    amountDue: amountMinor.describe('Amount still due, in minor units of currency.'),
+    currency,
+    graceEndsAt: timestamp.optional().describe('When the quota drops unless the invoice is paid: ISO 8601 with offset; absent once restricted or recovered.'),
+    occurredAt: timestamp.describe('When billing took the step: ISO 8601 with offset.'),
+  })
+  .describe("billing.dunning.step.v1: a step of the dunning of a tenant's unpaid invoice. Topic billing-events.");
+export type BillingDunningStepV1 = z.infer<typeof billingDunningStepV1>;

@@ -1,0 +1,2 @@
+/** The operator API of billing (admin token): plans, subscription overrides, professional services, SLAs. */
+export {};
