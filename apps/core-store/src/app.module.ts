@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { coreStoreOpenApi } from '@comply/contracts';
+import { DocsModule } from '@comply/service-runtime';
 import { AdminModule } from './admin/admin.module';
 import { AuthModule } from './auth/auth.module';
 import { BackupsModule } from './backups/backups.module';
 import { DirectoryModule } from './directory/directory.module';
 import { RecordCacheModule } from './cache/record-cache.module';
-import { DocsModule } from './docs/docs.module';
 import { EncryptionModule } from './encryption/encryption.module';
 import { IngestModule } from './ingest/ingest.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -19,6 +20,6 @@ import { TenantsModule } from './tenants/tenants.module';
  * field encryption and the cache are global to the feature modules below.
  */
 @Module({
-  imports: [AuthModule, TenantsModule, DirectoryModule, EncryptionModule, RecordCacheModule, IngestModule, QuotaModule, RecordsModule, ReferenceModule, AdminModule, JobsModule, BackupsModule, DocsModule],
+  imports: [AuthModule, TenantsModule, DirectoryModule, EncryptionModule, RecordCacheModule, IngestModule, QuotaModule, RecordsModule, ReferenceModule, AdminModule, JobsModule, BackupsModule, DocsModule.forDocument(coreStoreOpenApi)],
 })
 export class AppModule {}

@@ -1,4 +1,6 @@
+export { DocsModule } from './docs/docs.module';
 export { REQUEST_ID_HEADER } from './http/http-instrumentation';
+export { PeriodicTask, type PeriodicTaskOptions } from './jobs/periodic-task';
 export { PlatformModule } from './platform.module';
 export { runService } from './run-service';
 export { serviceConfigSpec, type CommonServiceConfig, type ServiceConfig } from './service-config';

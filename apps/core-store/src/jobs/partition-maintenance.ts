@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from '@comply/observability';
-import { LOGGER, SERVICE_CONFIG } from '@comply/service-runtime';
+import { LOGGER, PeriodicTask, SERVICE_CONFIG } from '@comply/service-runtime';
 import { CoreStoreConfig } from '../core-store-settings';
 import { AdvisoryLockRepository } from './advisory-lock.repository';
 import { previousMonthStart } from './partition-window';
-import { PeriodicTask } from './periodic-task';
 import { StoragePartitionsRepository } from './storage-partitions.repository';
 
 const LOCK = 'core-store:partition-maintenance';

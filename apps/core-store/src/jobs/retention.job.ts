@@ -4,7 +4,7 @@ import type { RecordDeletionReason, TenantStatus } from '@comply/contracts';
 import { addAllToOutbox, AuditActor, auditEvent, OutgoingEvent } from '@comply/messaging';
 import type { Logger, ServiceMetrics } from '@comply/observability';
 import { withTenant } from '@comply/persistence';
-import { DATABASE_CLIENT, LOGGER, SERVICE_CONFIG, SERVICE_METRICS } from '@comply/service-runtime';
+import { DATABASE_CLIENT, LOGGER, PeriodicTask, SERVICE_CONFIG, SERVICE_METRICS } from '@comply/service-runtime';
 import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { recordCacheKey } from '../cache/record-cache-key';
@@ -14,7 +14,6 @@ import { CoreDatabase, CoreTransaction } from '../database/core-database';
 import { TenantsRepository } from '../tenants/tenants.repository';
 import { AdvisoryLockRepository } from './advisory-lock.repository';
 import { previousMonthStart } from './partition-window';
-import { PeriodicTask } from './periodic-task';
 import { RetentionRepository } from './retention.repository';
 import { StoragePartitionsRepository } from './storage-partitions.repository';
 
