@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@comply/service-runtime';
-import { AppModule } from './app.module';
-import { billingSchema } from './database/schema';
+import { billingService } from './billing-service';
 
-void runService({ service: 'billing', module: AppModule, schema: billingSchema });
+void runService(billingService);
