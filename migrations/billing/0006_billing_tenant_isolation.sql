@@ -59,8 +59,9 @@ REVOKE EXECUTE ON FUNCTION billing_tenant_of_customer(text), billing_tenant_ids(
 GRANT EXECUTE ON FUNCTION billing_tenant_of_customer(text), billing_tenant_ids(), billing_tenants_with_due_work(timestamptz) TO billing_app;
 --> statement-breakpoint
 
--- The free tier every new tenant starts on: 1,000 records a month, no overage.
-INSERT INTO plans (code, name, is_free, price_minor, currency, interval, included_records, overage_price_minor_per_1000, features) VALUES
-  ('free', 'Free', true, 0, 'usd', 'month', 1000, NULL, '{"retentionDaysMax": 30, "apiKeysMax": 2}'),
-  ('starter', 'Starter', false, 4900, 'usd', 'month', 50000, 200, '{"retentionDaysMax": 365, "apiKeysMax": 10}'),
-  ('pro', 'Pro', false, 49900, 'usd', 'month', 1000000, 100, '{"retentionDaysMax": 2555, "apiKeysMax": 50}');
+-- The free tier every new tenant starts on (1,000 records a month, no overage) and two paid plans.
+-- Their Stripe price ids are placeholders for local use; operators set the real ones (PATCH /admin/plans/:code).
+INSERT INTO plans (code, name, is_free, stripe_price_id, price_minor, currency, interval, included_records, overage_price_minor_per_1000, features) VALUES
+  ('free', 'Free', true, NULL, 0, 'usd', 'month', 1000, NULL, '{"retentionDaysMax": 30, "apiKeysMax": 2}'),
+  ('starter', 'Starter', false, 'price_starter_monthly', 4900, 'usd', 'month', 50000, 200, '{"retentionDaysMax": 365, "apiKeysMax": 10}'),
+  ('pro', 'Pro', false, 'price_pro_monthly', 49900, 'usd', 'month', 1000000, 100, '{"retentionDaysMax": 2555, "apiKeysMax": 50}');
