@@ -3,3 +3,4 @@
  * its own scratch database, optionally a private Service Bus emulator, and the calls tests make.
  */
 export { startServiceTestApp, type HttpResult, type OutboxRow, type RequestOptions, type ServiceTestApp, type ServiceTestAppOptions } from './service-test-app';
+export { settingsDocumentation } from './settings-documentation';
