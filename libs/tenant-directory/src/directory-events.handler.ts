@@ -4,6 +4,7 @@ import type { ApiKeyCreatedV1, ApiKeyRevokedV1, TenantCreatedV1, TenantErasedV1,
 import { addToOutbox, auditEvent, ServiceBusContext, type OutgoingEvent } from '@comply/messaging';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { DirectoryReplicaRepository } from './directory-replica.repository';
+import { TENANT_ARRIVAL, TenantArrival } from './tenant-arrival';
 import { TENANT_ERASURE, TenantErasure } from './tenant-erasure';
 
 /**
@@ -19,6 +20,7 @@ export class DirectoryEventsHandler {
     private readonly replica: DirectoryReplicaRepository,
     private readonly authenticator: ApiKeyAuthenticator,
     @Optional() @Inject(TENANT_ERASURE) private readonly erasure?: TenantErasure,
+    @Optional() @Inject(TENANT_ARRIVAL) private readonly arrival?: TenantArrival,
   ) {}
 
   @EventPattern('tenant.created.v1')
@@ -55,8 +57,15 @@ export class DirectoryEventsHandler {
     return this.applyApiKey(event, context);
   }
 
+  /** A tenant the replica did not hold yet also starts the service's own part (TENANT_ARRIVAL), in the same transaction. */
   private async applyTenant(event: TenantCreatedV1 | TenantUpdatedV1, context: ServiceBusContext): Promise<void> {
-    if (await this.replica.applyTenant(context.tx, event)) this.authenticator.forgetTenant(event.tenantId);
+    const applied = await this.replica.applyTenant(context.tx, event);
+    if (applied === 'unchanged') return;
+    this.authenticator.forgetTenant(event.tenantId);
+    const message = context.event;
+    if (applied === 'arrived' && this.arrival && message) {
+      await this.arrival.arrived(context.tx, event.tenantId, { correlationId: message.correlationId, causationId: message.messageId });
+    }
   }
 
   private async applyApiKey(event: ApiKeyCreatedV1 | ApiKeyRevokedV1, context: ServiceBusContext): Promise<void> {

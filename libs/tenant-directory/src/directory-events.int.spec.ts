@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { generateApiKey } from './api-key';
 import { Caller, CurrentCaller } from './caller';
 import { RequireScope } from './require-scope';
+import { ArrivalCause, TenantArrival } from './tenant-arrival';
 import { TenantDirectoryModule } from './tenant-directory.module';
 import { TenantErasure } from './tenant-erasure';
 
@@ -34,7 +35,28 @@ class ProbeErasure implements TenantErasure {
   }
 }
 
-@Module({ imports: [TenantDirectoryModule.forReplica({ erasure: ProbeErasure })], controllers: [ProbeController] })
+interface Arrival {
+  tenantId: string;
+  tenantContext: string;
+  cause: ArrivalCause;
+}
+
+/** Every call of the arrival hook, failed ones included. */
+const arrivals: Arrival[] = [];
+/** Tenants whose arrival fails on its first call, as a service's part failing mid-transaction would. */
+const failFirstArrival = new Set<string>();
+
+/** A service's own start for a new tenant: records the call and the tenant context it ran in. */
+@Injectable()
+class ProbeArrival implements TenantArrival {
+  async arrived(tx: HandlerTransaction, tenantId: string, cause: ArrivalCause): Promise<void> {
+    const { rows } = await tx.execute<{ tenant: string }>(sql`select current_setting('app.tenant_id', true) as tenant`);
+    arrivals.push({ tenantId, tenantContext: rows[0].tenant, cause });
+    if (failFirstArrival.delete(tenantId)) throw new Error('the service could not start the tenant this time');
+  }
+}
+
+@Module({ imports: [TenantDirectoryModule.forReplica({ erasure: ProbeErasure, arrival: ProbeArrival })], controllers: [ProbeController] })
 class ReplicaTestModule {}
 
 /**
@@ -208,5 +230,31 @@ describe('tenant-events into a replica', () => {
       details: { apiKeysDeleted: 2, erasedFor: tenantId, tenantContext: tenantId },
     });
     expect(await drainSubscription(client, 'tenant-events', 'backup-worker', { deadLetter: true })).toEqual([]);
+  });
+  it('starts the service\'s part once per tenant new to the replica, in the transaction that inserts it', async () => {
+    const arrivalsOf = (id: string) => arrivals.filter((arrival) => arrival.tenantId === id);
+    const handled = (messageId: string) => until(() => admin('select 1 from messaging_inbox where message_id = $1', [messageId]), (rows) => rows.length > 0);
+    // The tenant of the tests above: created once, then suspended, reactivated and erased.
+    expect(arrivalsOf(tenantId)).toHaveLength(1);
+
+    const newcomer = `tenant-${randomUUID()}`;
+    failFirstArrival.add(newcomer);
+    const correlationId = randomUUID();
+    const creation = await publish('tenant.created.v1', { ...tenant(1, 'active'), tenantId: newcomer }, correlationId, { tenantId: newcomer });
+    await handled(creation);
+    // The failed first call rolled the replica's insert back with it, so the redelivery found the tenant new again.
+    const call = { tenantId: newcomer, tenantContext: newcomer, cause: { correlationId, causationId: creation } };
+    expect(arrivalsOf(newcomer)).toEqual([call, call]);
+
+    await handled(await publish('tenant.updated.v1', { ...tenant(2, 'suspended'), tenantId: newcomer }, randomUUID(), { tenantId: newcomer }));
+    await handled(await publish('tenant.created.v1', { ...tenant(1, 'active'), tenantId: newcomer }, randomUUID(), { tenantId: newcomer }));
+    expect(await admin('select version::int as version from directory_tenants where tenant_id = $1', [newcomer])).toEqual([{ version: 2 }]);
+    expect(arrivalsOf(newcomer)).toHaveLength(2);
+
+    const erased = `tenant-${randomUUID()}`;
+    await handled(await publish('tenant.erased.v1', { tenantId: erased, version: 3, occurredAt: new Date().toISOString() }, randomUUID(), { tenantId: erased }));
+    await handled(await publish('tenant.created.v1', { ...tenant(1, 'active'), tenantId: erased }, randomUUID(), { tenantId: erased }));
+    expect(await admin('select status from directory_tenants where tenant_id = $1', [erased])).toEqual([{ status: 'erased' }]);
+    expect(arrivalsOf(erased)).toEqual([]);
   });
 });

@@ -103,11 +103,11 @@ describe('DirectoryReplicaRepository', () => {
 
   it('applies a newer version and ignores an older or repeated one', async () => {
     const tenantId = `t-${randomUUID()}`;
-    expect(await apply({ type: 'tenant.created.v1', payload: tenantState(tenantId, 1) })).toBe(true);
-    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 3, { plan: 'pro', status: 'suspended', retentionDays: 730 }) })).toBe(true);
-    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 2, { plan: 'team' }) })).toBe(false);
-    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 3, { plan: 'team' }) })).toBe(false);
-    expect(await apply({ type: 'tenant.created.v1', payload: tenantState(tenantId, 1) })).toBe(false);
+    expect(await apply({ type: 'tenant.created.v1', payload: tenantState(tenantId, 1) })).toBe('arrived');
+    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 3, { plan: 'pro', status: 'suspended', retentionDays: 730 }) })).toBe('changed');
+    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 2, { plan: 'team' }) })).toBe('unchanged');
+    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 3, { plan: 'team' }) })).toBe('unchanged');
+    expect(await apply({ type: 'tenant.created.v1', payload: tenantState(tenantId, 1) })).toBe('unchanged');
     expect(await tenantRow(tenantId)).toEqual({ name: `Tenant ${tenantId}`, plan: 'pro', status: 'suspended', retention_days: 730, version: 3 });
   });
 
@@ -148,7 +148,7 @@ describe('DirectoryReplicaRepository', () => {
     expect(await keyRows(tenantId)).toEqual([]);
     expect(await apply(created(keyOf(tenantId)))).toBe(false);
     expect(await apply(revoked(first, 5))).toBe(false);
-    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 9) })).toBe(false);
+    expect(await apply({ type: 'tenant.updated.v1', payload: tenantState(tenantId, 9) })).toBe('unchanged');
     expect(await keyRows(tenantId)).toEqual([]);
     expect(await tenantRow(tenantId)).toEqual({ name: null, plan: null, status: 'erased', retention_days: null, version: 2 });
     // A republished erasure is still an erasure: the handler runs the service's part again.
@@ -159,7 +159,7 @@ describe('DirectoryReplicaRepository', () => {
     const tenantId = `t-${randomUUID()}`;
     expect(await apply(erased(tenantId, 4))).toEqual({ erased: true, apiKeysDeleted: 0 });
     expect(await apply(created(keyOf(tenantId)))).toBe(false);
-    expect(await apply({ type: 'tenant.created.v1', payload: tenantState(tenantId, 1) })).toBe(false);
+    expect(await apply({ type: 'tenant.created.v1', payload: tenantState(tenantId, 1) })).toBe('unchanged');
     expect(await tenantRow(tenantId)).toMatchObject({ status: 'erased', version: 4 });
   });
 

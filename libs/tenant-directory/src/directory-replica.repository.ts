@@ -10,6 +10,9 @@ import { directoryApiKeys, directoryTenants } from './directory-tables';
 /** The handler's transaction, in the event's tenant context: row-level security admits that tenant's rows only. */
 export type ReplicaTransaction = Pick<NodePgDatabase<Record<string, unknown>>, 'execute'>;
 
+/** What a tenant event did to the replica: inserted a tenant it did not hold, updated a held one, or nothing (stale, repeated or erased). */
+export type TenantApplication = 'arrived' | 'changed' | 'unchanged';
+
 export interface ErasureResult {
   /** The replica holds the tenant as erased now (by this event or an earlier one); false only for a stale erasure. */
   erased: boolean;
@@ -24,13 +27,17 @@ export interface ErasureResult {
  */
 @Injectable()
 export class DirectoryReplicaRepository {
-  async applyTenant(tx: ReplicaTransaction, event: TenantCreatedV1 | TenantUpdatedV1): Promise<boolean> {
-    const result = await tx.execute(sql`insert into ${directoryTenants} as held (tenant_id, name, plan, status, retention_days, version, changed_at)
+  async applyTenant(tx: ReplicaTransaction, event: TenantCreatedV1 | TenantUpdatedV1): Promise<TenantApplication> {
+    // xmax is 0 only on a row this statement inserted, not on one it updated.
+    const result = await tx.execute<{ inserted: boolean }>(sql`insert into ${directoryTenants} as held (tenant_id, name, plan, status, retention_days, version, changed_at)
       values (${event.tenantId}, ${event.name}, ${event.plan}, ${event.status}, ${event.retentionDays}, ${event.version}, ${event.occurredAt}::timestamptz)
       on conflict (tenant_id) do update set name = excluded.name, plan = excluded.plan, status = excluded.status,
         retention_days = excluded.retention_days, version = excluded.version, changed_at = excluded.changed_at, applied_at = now()
-      where excluded.version > held.version and held.status <> 'erased'`);
-    return (result.rowCount ?? 0) > 0;
+      where excluded.version > held.version and held.status <> 'erased'
+      returning (xmax = 0) as inserted`);
+    const [row] = result.rows;
+    if (!row) return 'unchanged';
+    return row.inserted ? 'arrived' : 'changed';
   }
 
   /** Leaves a tombstone (a tenant never heard of included, so its late keys are refused) and deletes the tenant's keys. */

@@ -11,9 +11,10 @@ export { API_KEY_DIRECTORY, type ApiKeyCredentials, type ApiKeyDirectory } from 
 export { ApiKeyGuard } from './api-key.guard';
 export { CurrentCaller, RequestId, type AuthenticatedRequest, type Caller } from './caller';
 export { DirectoryEventsHandler } from './directory-events.handler';
-export { DirectoryReplicaRepository, ReplicaApiKeyDirectory, type ErasureResult, type ReplicaTransaction } from './directory-replica.repository';
+export { DirectoryReplicaRepository, ReplicaApiKeyDirectory, type ErasureResult, type ReplicaTransaction, type TenantApplication } from './directory-replica.repository';
 export { DIRECTORY_MIGRATIONS, directoryApiKeys, directoryTenants, type DirectoryMigration } from './directory-tables';
 export { RequireScope } from './require-scope';
+export { TENANT_ARRIVAL, type ArrivalCause, type TenantArrival } from './tenant-arrival';
 export { TENANT_ERASURE, type TenantErasure } from './tenant-erasure';
 export { TenantDirectoryModule, type TenantDirectoryOptions } from './tenant-directory.module';
 export { WhoamiController } from './whoami.controller';

@@ -2,11 +2,14 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { ApiKeyAuthModule } from './api-key-auth.module';
 import { DirectoryEventsHandler } from './directory-events.handler';
 import { DirectoryReplicaRepository, ReplicaApiKeyDirectory } from './directory-replica.repository';
+import { TENANT_ARRIVAL, TenantArrival } from './tenant-arrival';
 import { TENANT_ERASURE, TenantErasure } from './tenant-erasure';
 
 export interface TenantDirectoryOptions {
   /** The service's own part of erasing a tenant; its dependencies must be global providers (the platform's are). */
   erasure?: Type<TenantErasure>;
+  /** The service's own start for a tenant new to the replica; its dependencies must be global providers too. */
+  arrival?: Type<TenantArrival>;
 }
 
 /**
@@ -20,7 +23,11 @@ export class TenantDirectoryModule {
       module: TenantDirectoryModule,
       imports: [ApiKeyAuthModule.forDirectory(ReplicaApiKeyDirectory)],
       controllers: [DirectoryEventsHandler],
-      providers: [DirectoryReplicaRepository, ...(options.erasure ? [{ provide: TENANT_ERASURE, useClass: options.erasure }] : [])],
+      providers: [
+        DirectoryReplicaRepository,
+        ...(options.erasure ? [{ provide: TENANT_ERASURE, useClass: options.erasure }] : []),
+        ...(options.arrival ? [{ provide: TENANT_ARRIVAL, useClass: options.arrival }] : []),
+      ],
     };
   }
 }
