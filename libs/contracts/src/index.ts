@@ -86,3 +86,4 @@ export * from './http/core-store-api';
 export * from './http/directory-api';
 export * from './http/billing-api';
 export { coreStoreOpenApi } from './http/core-store-openapi';
+export { billingOpenApi } from './http/billing-openapi';

@@ -2,7 +2,23 @@ import { z } from 'zod';
 import { mappingSubmissionV1 } from '../events/mapping-events';
 import { republishResponse, whoamiResponse } from './directory-api';
 import {
-  API_KEY_SCOPES,
+  adminErrors,
+  apiKeyErrors,
+  componentReferences,
+  componentSchemas,
+  json,
+  JsonObject,
+  operationsPaths,
+  pathParameter,
+  PLATFORM_RESPONSE_SCHEMAS,
+  PLATFORM_SECURITY_SCHEMES,
+  queryParameters,
+  whoamiPath,
+  withAdminToken,
+  withApiKey,
+  withPlatformErrors,
+} from './openapi-builder';
+import {
   apiKeyResponse,
   complianceMappingList,
   complianceMappingQuery,
@@ -10,7 +26,6 @@ import {
   createdApiKeyResponse,
   createTenantRequest,
   dataKeyRotationResponse,
-  errorResponse,
   ingestResponse,
   keyRewrapResponse,
   MAX_MAPPINGS_PER_REQUEST,
@@ -33,17 +48,8 @@ import {
  * 2020-12, which is what zod emits.
  */
 
-type JsonObject = Record<string, unknown>;
-type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 const apiKeyList = z.strictObject({ items: z.array(apiKeyResponse) }).describe("The tenant's API keys, revoked ones included.");
-
-// What libs/service-runtime's health controller answers; restated here because contracts import nothing else of ours.
-const liveness = z.strictObject({ status: z.literal('ok') });
-const healthReport = z.strictObject({
-  status: z.enum(['ok', 'unavailable']),
-  checks: z.record(z.string(), z.strictObject({ status: z.enum(['up', 'down']), error: z.string().optional() })).describe('Each dependency check by name.'),
-});
 
 /** Bodies clients send, described as input: fields with defaults are optional. */
 const REQUEST_SCHEMAS = {
@@ -72,68 +78,13 @@ const RESPONSE_SCHEMAS = {
   WhoamiResponse: whoamiResponse,
   TaxonomyLabelList: taxonomyLabelList,
   ComplianceMappingList: complianceMappingList,
-  ErrorResponse: errorResponse,
-  Liveness: liveness,
-  HealthReport: healthReport,
+  ...PLATFORM_RESPONSE_SCHEMAS,
 };
 
 type SchemaName = keyof typeof REQUEST_SCHEMAS | keyof typeof RESPONSE_SCHEMAS;
-
-const COMPONENT_SCHEMAS = '#/components/schemas/';
-
-/** Each schema as a component; a schema that contains another of the same set refers to it. */
-function componentSchemas(schemas: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, JsonObject> {
-  const registry = z.registry<{ id: string }>();
-  for (const [id, schema] of Object.entries(schemas)) registry.add(schema, { id });
-  const generated = z.toJSONSchema(registry, { io, uri: (id) => `${COMPONENT_SCHEMAS}${id}` }).schemas;
-  // A component is not a standalone document: no dialect, and no $id (2020-12 forbids the fragment it would carry).
-  return Object.fromEntries(Object.entries(generated).map(([id, { $schema: _schema, $id: _id, ...schema }]) => [id, schema]));
-}
-
-/** A field schema inline (path parameters), without the document-level `$schema`. */
-function inlineSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {
-  const { $schema: _schema, ...rest } = z.toJSONSchema(schema, { io });
-  return rest;
-}
-
-const ref = (name: SchemaName) => ({ $ref: `${COMPONENT_SCHEMAS}${name}` });
-const json = (schema: JsonObject) => ({ 'application/json': { schema } });
-const body = (name: SchemaName) => ({ required: true, content: json(ref(name)) });
-const returns = (description: string, name: SchemaName) => ({ description, content: json(ref(name)) });
-const error = (description: string) => returns(description, 'ErrorResponse');
+const { ref, body, returns, error } = componentReferences<SchemaName>();
 const noContent = (description: string) => ({ description });
-
-const withApiKey = (scope: ApiKeyScope) => [{ apiKey: [scope] }];
-const withAdminToken = [{ adminToken: [] }];
-const unauthenticated: JsonObject[] = [];
-
-const apiKeyErrors = {
-  401: error('Missing, unknown or revoked API key.'),
-  403: error('The key lacks the scope, or its tenant is suspended.'),
-};
-const adminErrors = { 401: error('Missing or wrong admin token, or ADMIN_TOKEN is not set.') };
 const erasedTenant = { 409: error('The tenant is erased, which is final: it can no longer be changed.') };
-
-const pathParameter = (name: string, schema: z.ZodType, description: string) => ({
-  name,
-  in: 'path',
-  required: true,
-  description,
-  schema: inlineSchema(schema, 'input'),
-});
-
-/**
- * One parameter per field. Whether it is required comes from the input (a default makes it
- * optional); its schema is the parsed value's, as OpenAPI describes a query parameter after
- * deserialization, so `limit` shows as an integer in 1..500 rather than as coercible text.
- */
-function queryParameters(query: z.ZodObject): JsonObject[] {
-  const required = z.toJSONSchema(query, { io: 'input' }).required ?? [];
-  return Object.entries(query.shape).map(([name, field]) => {
-    const { description, ...schema } = inlineSchema(field as z.ZodType, 'output');
-    return { name, in: 'query', required: required.includes(name), description, schema };
-  });
-}
 
 const mappingsBody = {
   required: true,
@@ -200,15 +151,6 @@ function paths(): JsonObject {
           ...apiKeyErrors,
           404: error('No such record for this tenant.'),
         },
-      },
-    },
-    '/v1/whoami': {
-      get: {
-        operationId: 'whoami',
-        tags: ['auth'],
-        summary: 'The tenant, key id and scopes of the API key sent: the same answer on every service',
-        security: [{ apiKey: [] }],
-        responses: { 200: returns('The key is valid.', 'WhoamiResponse'), ...apiKeyErrors },
       },
     },
     '/v1/taxonomy': {
@@ -369,78 +311,7 @@ function paths(): JsonObject {
         responses: { 200: returns('Queued.', 'RepublishResponse'), ...adminErrors },
       },
     },
-    '/health/live': {
-      get: {
-        operationId: 'liveness',
-        tags: ['operations'],
-        summary: 'The process serves HTTP',
-        security: unauthenticated,
-        responses: { 200: returns('Alive.', 'Liveness') },
-      },
-    },
-    '/health/ready': {
-      get: {
-        operationId: 'readiness',
-        tags: ['operations'],
-        summary: 'Every dependency answers',
-        security: unauthenticated,
-        responses: { 200: returns('Ready.', 'HealthReport'), 503: returns('A dependency is down.', 'HealthReport') },
-      },
-    },
-    '/metrics': {
-      get: {
-        operationId: 'metrics',
-        tags: ['operations'],
-        summary: 'Prometheus metrics',
-        security: unauthenticated,
-        responses: { 200: { description: 'Prometheus text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } } },
-      },
-    },
-    '/docs': {
-      get: {
-        operationId: 'docsPage',
-        tags: ['operations'],
-        summary: 'This reference as an HTML page',
-        security: unauthenticated,
-        responses: { 200: { description: 'The page.', content: { 'text/html': { schema: { type: 'string' } } } } },
-      },
-    },
-    '/docs/openapi.json': {
-      get: {
-        operationId: 'openApiDocument',
-        tags: ['operations'],
-        summary: 'This OpenAPI document',
-        security: unauthenticated,
-        responses: { 200: { description: 'OpenAPI 3.1.', content: json({ type: 'object' }) } },
-      },
-    },
   };
-}
-
-/**
- * What libs/service-runtime's error policy may answer on any route that reaches the database: a
- * temporary failure (503 with Retry-After) and an unexpected one (500 with the request id only).
- * Routes that document their own 503 (readiness) keep it.
- */
-function withPlatformErrors(documented: JsonObject): JsonObject {
-  const platformErrors = {
-    500: error('Unexpected failure. The body carries only `requestId`; quote it when reporting the problem.'),
-    503: {
-      ...error('Temporary failure (a serialization conflict, deadlock or lost database connection); retry after `Retry-After` seconds.'),
-      headers: { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } },
-    },
-  };
-  return Object.fromEntries(
-    Object.entries(documented).map(([path, item]) => [
-      path,
-      Object.fromEntries(
-        Object.entries(item as Record<string, JsonObject>).map(([method, operation]) => [
-          method,
-          { ...operation, responses: { ...platformErrors, ...(operation.responses as JsonObject) } },
-        ]),
-      ),
-    ]),
-  );
 }
 
 export function coreStoreOpenApi(): Record<string, unknown> {
@@ -460,17 +331,10 @@ export function coreStoreOpenApi(): Record<string, unknown> {
       { name: 'admin', description: 'Tenant management with the admin token.' },
       { name: 'operations', description: 'Health, metrics and this documentation; no authentication.' },
     ],
-    paths: withPlatformErrors(paths()),
+    paths: withPlatformErrors({ ...paths(), ...whoamiPath(), ...operationsPaths() }),
     components: {
       schemas: { ...componentSchemas(REQUEST_SCHEMAS, 'input'), ...componentSchemas(RESPONSE_SCHEMAS, 'output') },
-      securitySchemes: {
-        apiKey: {
-          type: 'http',
-          scheme: 'bearer',
-          description: `A tenant API key, \`csk_...\`. It decides the tenant; its scopes (${API_KEY_SCOPES.join(', ')}) decide what it may do.`,
-        },
-        adminToken: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN configured on the service.' },
-      },
+      securitySchemes: PLATFORM_SECURITY_SCHEMES,
     },
   };
 }

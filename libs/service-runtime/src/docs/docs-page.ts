@@ -31,6 +31,7 @@ const securityOf = (operation) => !(operation.security || []).length ? 'none' : 
   .join(' or ');
 const main = document.querySelector('main');
 fetch('/docs/openapi.json').then((response) => response.json()).then((doc) => {
+  document.title = doc.info.title;
   main.replaceChildren(el('h1', '', doc.info.title + ' v' + doc.info.version), el('p', '', doc.info.description));
   for (const tag of doc.tags) {
     main.append(el('h2', '', tag.name), el('p', '', tag.description));
@@ -58,7 +59,7 @@ export const DOCS_PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<title>core-store API</title>
+<title>API reference</title>
 <style>${STYLE}</style>
 </head>
 <body>
