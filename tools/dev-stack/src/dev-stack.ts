@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { SERVICES, serviceNamed } from '@comply/config';
 import { workspaceRoot } from '@comply/local-infra';
 import { runMigrations } from '@comply/persistence';
-import { LocalAdminToken, localAdminToken } from './local-secrets';
+import { LocalAdminToken, localAdminToken, localStripeWebhookSecret, LocalWebhookSecret } from './local-secrets';
 import { providePostgres, PostgresForStack } from './postgres-infrastructure';
 import { ServiceProcess, spawnService, waitUntilReady } from './service-process';
 import { provideServiceBus, ServiceBusForStack } from './servicebus-infrastructure';
@@ -25,6 +25,8 @@ export interface RunningStack {
   services: ServiceProcess[];
   /** Bearer token of core-store's admin API. */
   adminToken: LocalAdminToken;
+  /** billing's Stripe webhook signing secret (`npm run stripe:send` signs with it). */
+  stripeWebhookSecret: LocalWebhookSecret;
   /** Stops the services (gracefully), then what the stack started. Idempotent. */
   stop(): Promise<void>;
 }
@@ -98,21 +100,23 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
     }
 
     const adminToken = localAdminToken(options.env, dataDir);
+    const stripeWebhookSecret = localStripeWebhookSecret(options.env, dataDir);
     // Local defaults under the data dir, unless the environment says otherwise.
     const localEnv = { LOCAL_KEK_FILE: join(dataDir, 'keys', 'kek.json'), ...options.env, ADMIN_TOKEN: adminToken.token };
     SERVICES.forEach((service, index) => {
+      const ownEnv = service.name === 'billing' ? { ...localEnv, STRIPE_WEBHOOK_SECRETS: stripeWebhookSecret.secrets } : localEnv;
       services.push(
         spawnService({
           service: serviceNamed(service.name),
           root,
           port: options.servicePortBase + index,
-          env: serviceEnv(localEnv, postgres.adminUrl, service.database, service.name, serviceBus.connectionString),
+          env: serviceEnv(ownEnv, postgres.adminUrl, service.database, service.name, serviceBus.connectionString),
           logDir: join(dataDir, 'logs'),
         }),
       );
     });
     await Promise.all(services.map((s) => waitUntilReady(s, options.readyTimeoutMs ?? 60_000)));
-    return { postgres, serviceBus, services, adminToken, stop };
+    return { postgres, serviceBus, services, adminToken, stripeWebhookSecret, stop };
   } catch (error) {
     await stop();
     throw error;

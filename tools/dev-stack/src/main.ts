@@ -29,6 +29,10 @@ async function main(): Promise<void> {
     say(`core-store admin API token (kept in ${stack.adminToken.file}; set ADMIN_TOKEN to choose your own):`);
     say(`  ADMIN_TOKEN=${stack.adminToken.token}`);
   }
+  if (stack.stripeWebhookSecret.file) {
+    say(`billing's Stripe webhook signing secret (kept in ${stack.stripeWebhookSecret.file}; \`npm run stripe:send\` signs with it; set STRIPE_WEBHOOK_SECRETS to use your own):`);
+    say(`  STRIPE_WEBHOOK_SECRETS=${stack.stripeWebhookSecret.secrets}`);
+  }
   say('All services ready. Ctrl-C stops everything.');
 
   let stopping = false;
