@@ -1,5 +1,20 @@
 import { Module } from '@nestjs/common';
 import { TenantDirectoryModule } from '@comply/tenant-directory';
+import { billingOpenApi } from '@comply/contracts';
+import { DocsModule } from '@comply/service-runtime';
+import { AccountsModule } from './accounts/accounts.module';
+import { BillingTenantArrival } from './accounts/billing-tenant-arrival';
+import { DunningModule } from './dunning/dunning.module';
+import { MeterReportsModule } from './meter-reports/meter-reports.module';
+import { MeteringModule } from './metering/metering.module';
+import { InvoicesModule } from './invoices/invoices.module';
+import { PlansModule } from './plans/plans.module';
+import { ProfessionalServicesModule } from './professional-services/professional-services.module';
+import { PromotionsModule } from './promotions/promotions.module';
+import { SlaModule } from './sla/sla.module';
+import { StripeModule } from './stripe/stripe.module';
+import { SubscriptionModule } from './subscription/subscription.module';
+import { UsageModule } from './usage/usage.module';
 
 /**
  * billing: Stripe webhooks, plans, subscriptions, invoices, usage metering.
@@ -8,5 +23,5 @@ import { TenantDirectoryModule } from '@comply/tenant-directory';
  * keys come from the tenant directory's replica (libs/tenant-directory), which also serves
  * GET /v1/whoami.
  */
-@Module({ imports: [TenantDirectoryModule.forReplica()] })
+@Module({ imports: [TenantDirectoryModule.forReplica({ arrival: BillingTenantArrival }), AccountsModule, DunningModule, MeteringModule, MeterReportsModule, SubscriptionModule, UsageModule, InvoicesModule, PromotionsModule, PlansModule, ProfessionalServicesModule, SlaModule, StripeModule, DocsModule.forDocument(billingOpenApi)] })
 export class AppModule {}
