@@ -5,6 +5,7 @@ import { DocsModule } from '@comply/service-runtime';
 import { AccountsModule } from './accounts/accounts.module';
 import { BillingTenantArrival } from './accounts/billing-tenant-arrival';
 import { DunningModule } from './dunning/dunning.module';
+import { TenantErasureRepository } from './erasure/tenant-erasure.repository';
 import { MeterReportsModule } from './meter-reports/meter-reports.module';
 import { MeteringModule } from './metering/metering.module';
 import { InvoicesModule } from './invoices/invoices.module';
@@ -23,5 +24,5 @@ import { UsageModule } from './usage/usage.module';
  * keys come from the tenant directory's replica (libs/tenant-directory), which also serves
  * GET /v1/whoami.
  */
-@Module({ imports: [TenantDirectoryModule.forReplica({ arrival: BillingTenantArrival }), AccountsModule, DunningModule, MeteringModule, MeterReportsModule, SubscriptionModule, UsageModule, InvoicesModule, PromotionsModule, PlansModule, ProfessionalServicesModule, SlaModule, StripeModule, DocsModule.forDocument(billingOpenApi)] })
+@Module({ imports: [TenantDirectoryModule.forReplica({ arrival: BillingTenantArrival, erasure: TenantErasureRepository }), AccountsModule, DunningModule, MeteringModule, MeterReportsModule, SubscriptionModule, UsageModule, InvoicesModule, PromotionsModule, PlansModule, ProfessionalServicesModule, SlaModule, StripeModule, DocsModule.forDocument(billingOpenApi)] })
 export class AppModule {}

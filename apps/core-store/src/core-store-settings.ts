@@ -1,4 +1,4 @@
-import { ConfigOf, optional, setting } from '@comply/config';
+import { ConfigOf, setting } from '@comply/config';
 import { cacheSettings } from '@comply/cache';
 import { cryptoSettings } from '@comply/crypto';
 import { ServiceConfig } from '@comply/service-runtime';

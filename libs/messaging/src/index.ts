@@ -31,3 +31,4 @@ export { addAllToOutbox, addToOutbox, type OutboxWriter, type OutgoingEvent } fr
 export { toServiceBusMessage, type OutboxRow } from './outbox/outbox-message';
 export { OUTBOX_RELAY_CONNECTIONS, OutboxRelay, type OutboxRelayOptions, type RelayResult } from './outbox/outbox-relay';
 export { childTraceparent, traceIdOf } from './trace-context';
+export { changeDetails } from './outbox/change-details';

@@ -7,3 +7,4 @@ export { serviceConfigSpec, type CommonServiceConfig, type ServiceConfig } from 
 export { createServiceRuntime, type RuntimeOptions, type ServiceRuntime } from './service-runtime';
 export { startService, type RunningService, type StartServiceOptions } from './start-service';
 export { DATABASE_CLIENT, HEALTH_REGISTRY, LOGGER, MESSAGING, SERVICE_CONFIG, SERVICE_METRICS } from './tokens';
+export { invalidRequest, validated } from './http/request-validation';

@@ -18,3 +18,4 @@ export { TENANT_ARRIVAL, type ArrivalCause, type TenantArrival } from './tenant-
 export { TENANT_ERASURE, type TenantErasure } from './tenant-erasure';
 export { TenantDirectoryModule, type TenantDirectoryOptions } from './tenant-directory.module';
 export { WhoamiController } from './whoami.controller';
+export { actorOf, ADMIN_ACTOR, recordAdminAction, type AdminAction } from './audit-actors';

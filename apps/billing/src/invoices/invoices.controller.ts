@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { billingPageQuery, type InvoiceList, type InvoiceResponse, type PaymentList } from '@comply/contracts';
 import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { InvoicesService } from './invoices.service';
 import { pageOf } from './page-cursor';
+import { validated } from '@comply/service-runtime';
 
 @Controller('v1/billing')
 export class InvoicesController {

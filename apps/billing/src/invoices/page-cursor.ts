@@ -1,5 +1,5 @@
 import { BillingPageQuery } from '@comply/contracts';
-import { invalidRequest } from '../http/request-validation';
+import { invalidRequest } from '@comply/service-runtime';
 
 /** Where a page of a newest-first listing ends: the last item's created_at (to the microsecond, as text) and its id. */
 export interface PagePosition {

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, NotFoundException, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { createPlanRequest, type PlanList, type PlanResponse, updatePlanRequest } from '@comply/contracts';
 import { AdminTokenGuard, RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { PlansService } from './plans.service';
+import { validated } from '@comply/service-runtime';
 
 const planCodeShape = createPlanRequest.shape.code;
 

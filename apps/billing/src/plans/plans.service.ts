@@ -3,11 +3,11 @@ import type { CreatePlanRequest, PlanList, PlanResponse, UpdatePlanRequest } fro
 import { enterTenant } from '@comply/persistence';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { ACCOUNT_RECONCILER, AccountReconciler } from '../accounts/account-reconciler';
-import { recordAdminAction } from '../audit/audit-actors';
-import { changeDetails } from '../audit/change-details';
 import { BillingDatabase, BillingTransaction } from '../database/billing-database';
 import { planResponseOf } from './plan-view';
 import { PlanRow, PlansRepository } from './plans.repository';
+import { recordAdminAction } from '@comply/tenant-directory';
+import { changeDetails } from '@comply/messaging';
 
 /** The plan catalogue as operators see and change it; platform-wide, so no tenant context. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { createEngagementRequest, type EngagementList, type EngagementResponse, updateEngagementRequest } from '@comply/contracts';
 import { AdminTokenGuard, RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { EngagementsService } from './engagements.service';
+import { validated } from '@comply/service-runtime';
 
 /** A tenant's engagements, for platform operators. */
 @Controller('admin/tenants/:tenantId/engagements')

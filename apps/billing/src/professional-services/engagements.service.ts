@@ -2,14 +2,14 @@ import { BadRequestException, ConflictException, Inject, Injectable, NotFoundExc
 import type { CreateEngagementRequest, EngagementList, EngagementResponse, UpdateEngagementRequest } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { recordAdminAction } from '../audit/audit-actors';
-import { changeDetails } from '../audit/change-details';
 import { BillingDatabase } from '../database/billing-database';
 import { TenantLookup } from '../tenant-lookup/tenant-lookup';
 import { engagementResponseOf } from './professional-services-view';
 import { ProfessionalServicesRepository } from './professional-services.repository';
 import { isRowId, optionalDate } from '../http/request-values';
 import { lifecycleConflict } from './service-lifecycle';
+import { recordAdminAction } from '@comply/tenant-directory';
+import { changeDetails } from '@comply/messaging';
 
 /** White-glove onboarding engagements: operators propose and run them, tenants read theirs. */
 @Injectable()

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { createTrainingSessionRequest, type TrainingSessionList, type TrainingSessionResponse, updateTrainingSessionRequest } from '@comply/contracts';
 import { AdminTokenGuard, RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { TrainingSessionsService } from './training-sessions.service';
+import { validated } from '@comply/service-runtime';
 
 /** A tenant's training sessions, for platform operators. */
 @Controller('admin/tenants/:tenantId/training-sessions')

@@ -2,14 +2,14 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import type { CreateTrainingSessionRequest, TrainingSessionList, TrainingSessionResponse, UpdateTrainingSessionRequest } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { recordAdminAction } from '../audit/audit-actors';
-import { changeDetails } from '../audit/change-details';
 import { BillingDatabase } from '../database/billing-database';
 import { isRowId } from '../http/request-values';
 import { TenantLookup } from '../tenant-lookup/tenant-lookup';
 import { trainingSessionResponseOf } from './professional-services-view';
 import { ProfessionalServicesRepository } from './professional-services.repository';
 import { lifecycleConflict } from './service-lifecycle';
+import { recordAdminAction } from '@comply/tenant-directory';
+import { changeDetails } from '@comply/messaging';
 
 /** Training sessions: operators schedule and run them, tenants read theirs. */
 @Injectable()

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { createPromotionRequest, type PromotionList, type PromotionResponse, updatePromotionRequest } from '@comply/contracts';
 import { AdminTokenGuard, RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { PromotionsAdminService } from './promotions-admin.service';
 import { promotionCodeOf } from './promotion-code';
+import { validated } from '@comply/service-runtime';
 
 /** Promotional codes, for platform operators. */
 @Controller('admin/promotions')

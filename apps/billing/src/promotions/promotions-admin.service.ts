@@ -1,12 +1,12 @@
 import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { CreatePromotionRequest, PromotionList, PromotionResponse, UpdatePromotionRequest } from '@comply/contracts';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { recordAdminAction } from '../audit/audit-actors';
-import { changeDetails } from '../audit/change-details';
 import { BillingDatabase } from '../database/billing-database';
 import { optionalDate } from '../http/request-values';
 import { promotionResponseOf } from './promotion-view';
 import { PromotionChanges, PromotionsRepository } from './promotions.repository';
+import { recordAdminAction } from '@comply/tenant-directory';
+import { changeDetails } from '@comply/messaging';
 
 /** Promotional codes as operators create and change them; platform-wide, so no tenant context. */
 @Injectable()

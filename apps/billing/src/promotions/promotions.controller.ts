@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { promotionCodeRequest, type PromotionRedemption, type PromotionValidation } from '@comply/contracts';
 import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { PromotionsService } from './promotions.service';
+import { validated } from '@comply/service-runtime';
 
 @Controller('v1/billing/promotions')
 export class PromotionsController {

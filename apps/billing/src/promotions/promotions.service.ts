@@ -3,8 +3,7 @@ import type { PromotionRedemption, PromotionRefusal, PromotionRefusalReason, Pro
 import { addToOutbox, auditEvent } from '@comply/messaging';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import type { Caller } from '@comply/tenant-directory';
-import { actorOf } from '../audit/audit-actors';
+import { actorOf, type Caller } from '@comply/tenant-directory';
 import { BillingDatabase } from '../database/billing-database';
 import { refusalMessage, refusalOf } from './promotion-eligibility';
 import { promotionDiscountOf } from './promotion-view';

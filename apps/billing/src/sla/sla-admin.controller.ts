@@ -9,8 +9,8 @@ import {
   updateSlaCommitmentRequest,
 } from '@comply/contracts';
 import { AdminTokenGuard, RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { SlaService } from './sla.service';
+import { validated } from '@comply/service-runtime';
 
 /** A tenant's SLA commitments and measurements, for platform operators. */
 @Controller('admin/tenants/:tenantId')

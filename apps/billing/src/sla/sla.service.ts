@@ -11,14 +11,14 @@ import type {
 } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { recordAdminAction } from '../audit/audit-actors';
-import { changeDetails } from '../audit/change-details';
 import { BillingDatabase, BillingTransaction } from '../database/billing-database';
 import { isRowId } from '../http/request-values';
 import { TenantLookup } from '../tenant-lookup/tenant-lookup';
 import { serviceCreditOf } from './service-credit';
 import { slaCommitmentResponseOf, slaMeasurementResponseOf } from './sla-view';
 import { SlaCommitmentRow, SlaRepository } from './sla.repository';
+import { recordAdminAction } from '@comply/tenant-directory';
+import { changeDetails } from '@comply/messaging';
 
 /**
  * SLA commitments and their monthly measurements. A breach earns a service credit stored with the

@@ -1,8 +1,8 @@
 import { Controller, Get, HttpCode, NotFoundException, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { stripeEventId, stripeEventListQuery, type StripeEventDetail, type StripeEventList } from '@comply/contracts';
 import { AdminTokenGuard, RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { StripeEventsAdminService } from './stripe-events-admin.service';
+import { validated } from '@comply/service-runtime';
 
 /** Stored Stripe webhook events, for platform operators (`Authorization: Bearer <ADMIN_TOKEN>`). */
 @Controller('admin/stripe/events')

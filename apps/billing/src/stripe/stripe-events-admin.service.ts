@@ -1,12 +1,11 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { StripeEventDetail, StripeEventList, StripeEventListQuery, StripeEventSummary } from '@comply/contracts';
-import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { recordAdminAction } from '../audit/audit-actors';
+import { DATABASE_CLIENT, invalidRequest } from '@comply/service-runtime';
 import { BillingDatabase } from '../database/billing-database';
-import { invalidRequest } from '../http/request-validation';
 import { decodeStripeEventCursor, encodeStripeEventCursor } from './stripe-event-cursor';
 import { StripeEventProcessor } from './stripe-event-processor';
 import { StripeEventRow, StripeEventsRepository, StripeEventSummaryRow } from './stripe-events.repository';
+import { recordAdminAction } from '@comply/tenant-directory';
 
 /**
  * What operators do with stored Stripe events: list them (no payloads), read one (with its

@@ -1,9 +1,8 @@
 import { BadRequestException, Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { stripeWebhookEvent, type StripeWebhookResponse } from '@comply/contracts';
-import { DATABASE_CLIENT, SERVICE_CONFIG } from '@comply/service-runtime';
+import { DATABASE_CLIENT, SERVICE_CONFIG, validated } from '@comply/service-runtime';
 import { BillingConfig } from '../billing-settings';
 import { BillingDatabase } from '../database/billing-database';
-import { validated } from '../http/request-validation';
 import { StripeEventProcessor } from './stripe-event-processor';
 import { StripeEventsRepository } from './stripe-events.repository';
 import { StripeSignatureRefused, verifiedStripeBody } from './stripe-signature';

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Param, Put, UseGuards } from '@nestjs/common';
 import { type BillingSubscriptionResponse, planOverrideRequest } from '@comply/contracts';
 import { AdminTokenGuard, RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { PlanOverrideService } from './plan-override.service';
+import { validated } from '@comply/service-runtime';
 
 /** An operator's decision of a tenant's plan; answers the tenant's billing as it is afterwards. */
 @Controller('admin/tenants/:tenantId/plan-override')

@@ -1,11 +1,11 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { BillingSubscriptionResponse } from '@comply/contracts';
 import { PlanOverrides } from '../accounts/plan-overrides.service';
-import { recordAdminAction } from '../audit/audit-actors';
 import { BillingTransaction } from '../database/billing-database';
 import { PlansRepository } from '../plans/plans.repository';
 import { TenantLookup } from '../tenant-lookup/tenant-lookup';
 import { SubscriptionService } from './subscription.service';
+import { recordAdminAction } from '@comply/tenant-directory';
 
 /**
  * An operator deciding a tenant's plan whatever its subscription says, and lifting that decision.

@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { type UsageResponse, usageQuery } from '@comply/contracts';
 import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { UsageService } from './usage.service';
+import { validated } from '@comply/service-runtime';
 
 @Controller('v1/billing/usage')
 export class UsageController {

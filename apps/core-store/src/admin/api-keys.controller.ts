@@ -2,8 +2,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, UseGuards } from 
 import { ApiKeyResponse, createApiKeyRequest, CreatedApiKeyResponse } from '@comply/contracts';
 import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { ApiKeysService } from './api-keys.service';
+import { validated } from '@comply/service-runtime';
 
 /** A tenant's API keys, for platform operators. */
 @Controller('admin/tenants/:id/api-keys')

@@ -1,10 +1,9 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { ApiKeyResponse, CreateApiKeyRequest, CreatedApiKeyResponse } from '@comply/contracts';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
-import { ApiKeyAuthenticator, generateApiKey } from '@comply/tenant-directory';
+import { ApiKeyAuthenticator, generateApiKey, recordAdminAction } from '@comply/tenant-directory';
 import { CoreDatabase } from '../database/core-database';
 import { DirectoryPublisher } from '../directory/directory-publisher';
-import { recordAdminAction } from './admin-audit';
 import { apiKeyResponseOf } from './admin-responses';
 import { ApiKeysRepository } from './api-keys.repository';
 import { changeableTenant, existingTenant, inTenant } from './tenant-lookup';

@@ -3,9 +3,9 @@ import type { DataKeyRotationResponse, KeyRewrapResponse } from '@comply/contrac
 import { FieldEncryptor } from '@comply/crypto';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { CoreDatabase } from '../database/core-database';
-import { recordAdminAction } from './admin-audit';
 import { changeableTenant, inTenant } from './tenant-lookup';
 import { TenantsAdminRepository } from './tenants-admin.repository';
+import { recordAdminAction } from '@comply/tenant-directory';
 
 /**
  * Key rotation on operator request. Neither operation rewrites a record: ciphertexts name the data

@@ -2,8 +2,8 @@ import { Body, Controller, Get, Param, Patch, UseGuards } from '@nestjs/common';
 import { TenantConfigResponse, tenantConfigUpdate } from '@comply/contracts';
 import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { TenantConfigService } from './tenant-config.service';
+import { validated } from '@comply/service-runtime';
 
 /** A tenant's configuration, for platform operators. */
 @Controller('admin/tenants/:id/config')

@@ -3,11 +3,11 @@ import type { TenantConfigResponse, TenantConfigUpdate } from '@comply/contracts
 import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { CoreDatabase, CoreTransaction } from '../database/core-database';
 import { DirectoryPublisher } from '../directory/directory-publisher';
-import { recordAdminAction } from './admin-audit';
 import { tenantConfigResponseOf } from './admin-responses';
-import { changeDetails } from './change-details';
 import { changeableTenant, existingTenant, inTenant } from './tenant-lookup';
 import { TenantConfigRow, TenantsAdminRepository } from './tenants-admin.repository';
+import { recordAdminAction } from '@comply/tenant-directory';
+import { changeDetails } from '@comply/messaging';
 
 /** A tenant's retention, detectors, default model and quota override, as operators see and change them. */
 @Injectable()

@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '
 import { createTenantRequest, TenantErasureResponse, TenantResponse, updateTenantRequest } from '@comply/contracts';
 import { AdminTokenGuard } from '@comply/tenant-directory';
 import { RequestId } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { TenantErasureService } from './tenant-erasure.service';
 import { TenantsAdminService } from './tenants-admin.service';
+import { validated } from '@comply/service-runtime';
 
 /** Tenants as platform operators manage them (`Authorization: Bearer <ADMIN_TOKEN>`). */
 @Controller('admin/tenants')

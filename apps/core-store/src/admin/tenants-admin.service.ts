@@ -1,15 +1,14 @@
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import type { CreateTenantRequest, TenantResponse, TenantStatus, UpdateTenantRequest } from '@comply/contracts';
 import { DATABASE_CLIENT, SERVICE_CONFIG } from '@comply/service-runtime';
-import { ApiKeyAuthenticator } from '@comply/tenant-directory';
+import { ApiKeyAuthenticator, recordAdminAction } from '@comply/tenant-directory';
 import { CoreStoreConfig } from '../core-store-settings';
 import { CoreDatabase } from '../database/core-database';
 import { DirectoryPublisher } from '../directory/directory-publisher';
-import { recordAdminAction } from './admin-audit';
 import { tenantResponseOf } from './admin-responses';
-import { changeDetails } from './change-details';
 import { changeableTenant, existingTenant, inTenant } from './tenant-lookup';
 import { TenantsAdminRepository } from './tenants-admin.repository';
+import { changeDetails } from '@comply/messaging';
 
 /** What an operator does to a tenant: create, read, rename, re-plan, suspend and reactivate. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { PayloadTooLargeException } from '@nestjs/common';
 import { ContractIssue, MAX_MAPPINGS_PER_REQUEST, mappingSubmissionV1, MappingSubmissionV1, parseContract } from '@comply/contracts';
-import { invalidRequest } from '../http/request-validation';
+import { invalidRequest } from '@comply/service-runtime';
 
 /** Position of a field within the body: `[3].detector.name` in a batch, `detector.name` for a single mapping. */
 export function fieldPath(batch: boolean, index: number, path: string): string {

@@ -1,12 +1,10 @@
 import { Body, Controller, ForbiddenException, HttpCode, HttpException, Inject, NotFoundException, Post, Res } from '@nestjs/common';
 import type { IngestResponse } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
-import { DATABASE_CLIENT } from '@comply/service-runtime';
+import { DATABASE_CLIENT, invalidRequest } from '@comply/service-runtime';
 import type { FastifyReply } from 'fastify';
-import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
-import { actorOf } from '../audit/audit-event';
+import { actorOf, Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
 import { CoreDatabase } from '../database/core-database';
-import { invalidRequest } from '../http/request-validation';
 import { ItemRejection } from './ingest-rules';
 import { MappingIngestService } from './mapping-ingest.service';
 import { fieldPath, parseSubmissions } from './mapping-submissions';

@@ -1,6 +1,6 @@
 import { parseContract, RecordListQuery, recordListQuery } from '@comply/contracts';
-import { invalidRequest } from '../http/request-validation';
 import { decodeRecordCursor, RecordPosition } from './record-cursor';
+import { invalidRequest } from '@comply/service-runtime';
 
 /** A validated GET /v1/records query, its cursor decoded to the position the page starts after. */
 export type RecordListFilters = Omit<RecordListQuery, 'cursor'> & { after?: RecordPosition };

@@ -1,9 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ComplianceMappingList, complianceMappingQuery, TaxonomyLabelList, taxonomyQuery } from '@comply/contracts';
 import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
-import { validated } from '../http/request-validation';
 import { taxonomyPaths } from '../records/taxonomy-paths';
 import { ReferenceRepository } from './reference.repository';
+import { validated } from '@comply/service-runtime';
 
 const scopeOf = (tenantId: string | null) => (tenantId === null ? 'global' : 'tenant');
 

@@ -1,5 +1,5 @@
 import { addToOutbox, type AuditActor, type AuditFacts, auditEvent, type OutboxWriter } from '@comply/messaging';
-import type { Caller } from '@comply/tenant-directory';
+import type { Caller } from './caller';
 
 /** A request made with an API key acts as that key. */
 export function actorOf(caller: Caller): AuditActor {
