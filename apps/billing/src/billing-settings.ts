@@ -19,9 +19,9 @@ export const billingSettings = {
     }),
   ),
   STRIPE_METER_EVENT_NAME: setting.string({ default: 'mapping_records', doc: "The `event_name` of the Stripe Billing Meter usage is reported to." }),
-  STRIPE_EVENT_RETRY_BASE_MS: setting.int({ default: 1_000, min: 10, doc: 'First retry delay of a stored Stripe event whose processing failed; doubles per attempt.' }),
-  STRIPE_EVENT_RETRY_MAX_MS: setting.int({ default: 600_000, min: 10, doc: 'Longest retry delay of a stored Stripe event.' }),
-  STRIPE_EVENT_MAX_ATTEMPTS: setting.int({ default: 10, min: 1, max: 100, doc: 'Attempts before a stored Stripe event is marked failed (an operator can re-process it).' }),
+  STRIPE_EVENT_RETRY_BASE_MS: setting.int({ default: 1_000, min: 10, doc: 'First retry delay of a stored Stripe event whose processing failed, or of a usage report Stripe did not take; doubles per attempt.' }),
+  STRIPE_EVENT_RETRY_MAX_MS: setting.int({ default: 600_000, min: 10, doc: 'Longest retry delay of a stored Stripe event or a usage report.' }),
+  STRIPE_EVENT_MAX_ATTEMPTS: setting.int({ default: 10, min: 1, max: 100, doc: 'Attempts before a stored Stripe event or a usage report is marked failed (an operator can re-process or requeue it).' }),
   BILLING_JOB_INTERVAL_MS: setting.int({ default: 60_000, min: 100, doc: 'How often billing processes pending Stripe events, meter reports and dunning steps that are due.' }),
   DUNNING_GRACE_DAYS: setting.int({ default: 14, min: 0, max: 90, doc: 'Days after a failed payment before the quota drops (DUNNING_RESTRICTED_QUOTA).' }),
   DUNNING_REMINDER_DAYS: setting.string({
