@@ -241,6 +241,62 @@ function resync(coreStoreUrl: string, dataDir: string): { status: number | null;
   return { status: run.status, stderr: run.stderr, stdout: run.stdout };
 }
 
+/** The money path across processes: the free tier's quota from billing enforced by core-store, then lifted by a Stripe upgrade. */
+async function expectFreeTierThenUpgrade(portBase: number, connectionString: string, dataDir: string, adminToken: string): Promise<void> {
+  const coreStore = `http://127.0.0.1:${portBase}`;
+  const tenantId = 'e2e-billing';
+  const quota = () => call(`${coreStore}/admin/tenants/${tenantId}/config`, 'GET', adminToken).then((response) => response.body?.monthlyRecordQuota as number | null);
+  expect((await call(`${coreStore}/admin/tenants`, 'POST', adminToken, { id: tenantId, name: 'Billing Inc.' })).status).toBe(201);
+  const key: string = (await call(`${coreStore}/admin/tenants/${tenantId}/api-keys`, 'POST', adminToken, { name: 'meter', scopes: ['ingest', 'read'] })).body.key;
+  // billing opens the account on the free plan when tenant-events brings the tenant, and sends core-store its quota.
+  expect(await until(quota, (value) => value === 1_000)).toBe(1_000);
+
+  for (const part of [0, 1]) {
+    const batch = Array.from({ length: 500 }, (_, i) => mapping(`e2e-free-${part * 500 + i}`));
+    expect((await call(`${coreStore}/v1/mappings`, 'POST', key, batch)).status).toBe(202);
+  }
+  const over = await call(`${coreStore}/v1/mappings`, 'POST', key, mapping('e2e-free-over'));
+  expect({ status: over.status, message: over.body?.message }).toEqual({ status: 429, message: expect.stringMatching(/quota/i) });
+  const client = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } });
+  try {
+    await client.createSender('mapping-events').sendMessages({
+      body: { tenantId, ...mapping('e2e-free-bus-over') },
+      messageId: 'e2e-free-bus-over',
+      subject: 'mapping.result.v1',
+      applicationProperties: { tenantId },
+    });
+    const deadLetters = client.createReceiver('mapping-events', 'core-store', { receiveMode: 'receiveAndDelete', subQueueType: 'deadLetter' });
+    const [dead] = await deadLetters.receiveMessages(1, { maxWaitTimeInMs: 15_000 });
+    expect({ messageId: dead?.messageId, reason: dead?.deadLetterReason }).toEqual({ messageId: 'e2e-free-bus-over', reason: 'QuotaExceeded' });
+  } finally {
+    await client.close();
+  }
+
+  // billing metered all 1,000 and said so at 80 % and 100 %.
+  const usage = await until(
+    () => call(`http://127.0.0.1:${portBase + 1}/v1/billing/usage`, 'GET', key),
+    (response) => response.body?.used === 1_000,
+  );
+  expect(usage.body).toMatchObject({ used: 1_000, included: 1_000, remaining: 0 });
+
+  const send = spawnSync(
+    process.execPath,
+    [
+      '-r',
+      '@swc-node/register',
+      join(workspaceRoot(__dirname), 'apps/billing/src/stripe/cli/stripe-send.ts'),
+      ...['customer.created', 'checkout.session.completed', 'customer.subscription.created', 'invoice.created', 'invoice.finalized', 'invoice.paid'],
+      ...['--tenant', tenantId, '--plan', 'starter'],
+    ],
+    { cwd: workspaceRoot(__dirname), env: { ...process.env, STRIPE_WEBHOOK_SECRETS: '', DATA_DIR: dataDir, SERVICE_PORT_BASE: String(portBase) }, encoding: 'utf8' },
+  );
+  expect({ status: send.status, stderr: send.stderr }).toEqual({ status: 0, stderr: '' });
+  expect(await until(quota, (value) => value === 50_000)).toBe(50_000);
+  expect((await call(`${coreStore}/v1/mappings`, 'POST', key, mapping('e2e-paid-1'))).status).toBe(202);
+  const subscription = await call(`http://127.0.0.1:${portBase + 1}/v1/billing/subscription`, 'GET', key);
+  expect(subscription.body).toMatchObject({ plan: { code: 'starter' }, source: 'subscription' });
+}
+
 async function expectAllStopped(portBase: number, otherPorts: number[]): Promise<void> {
   const ports = [...SERVICES.map((_, i) => portBase + i), ...otherPorts];
   const open = await Promise.all(ports.map((port) => isPortOpen('127.0.0.1', port)));
@@ -274,6 +330,7 @@ describe('npm start (tools/dev-stack)', () => {
       await expectMappingsStoredAndReadable(`http://127.0.0.1:${portBase}`, connectionString, adminToken!);
       await expectDirectoryOnEveryService(portBase, dataDir, adminToken!);
       await expectReplicasMatchCore(`http://127.0.0.1:${portBase}`, pgPort, dataDir, adminToken!);
+      await expectFreeTierThenUpgrade(portBase, connectionString, dataDir, adminToken!);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
