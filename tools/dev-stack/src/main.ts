@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     say(`  SERVICEBUS_CONNECTION_STRING=${stack.serviceBus.printableConnectionString}`);
   }
   if (stack.adminToken.file) {
-    say(`core-store admin API token (kept in ${stack.adminToken.file}; set ADMIN_TOKEN to choose your own):`);
+    say(`admin token of every service's operator API (kept in ${stack.adminToken.file}; set ADMIN_TOKEN to choose your own):`);
     say(`  ADMIN_TOKEN=${stack.adminToken.token}`);
   }
   if (stack.stripeWebhookSecret.file) {
