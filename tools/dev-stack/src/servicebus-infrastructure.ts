@@ -8,7 +8,7 @@ export interface ServiceBusForStack {
   connectionString: string;
   /** The emulator's connection string, which holds no secret and may be printed; undefined for a configured one. */
   printableConnectionString: string | undefined;
-  /** "emulator 127.0.0.1:5673 (in memory, 5 topics)" or "SERVICEBUS_CONNECTION_STRING <endpoint host>", never the key. */
+  /** "emulator 127.0.0.1:5673 (in memory, 6 topics)" or "SERVICEBUS_CONNECTION_STRING <endpoint host>", never the key. */
   description: string;
   stop(): Promise<void>;
 }
