@@ -108,6 +108,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
   async function sendAsOneBatch(bodies: Parameters<typeof send>[0]) {
     await consumer.close();
     await send(bodies);
+    registry = new Registry();
     consumer = await startConsumer();
   }
 
