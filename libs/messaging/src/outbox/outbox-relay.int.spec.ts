@@ -1,9 +1,12 @@
 import type { ServiceBusClient, ServiceBusMessageBatch, ServiceBusSender } from '@azure/service-bus';
 import { ServiceBusClient as Client } from '@azure/service-bus';
 import { createLogger } from '@comply/observability';
+import { until } from '@comply/testing';
+import { sql } from 'drizzle-orm';
 import { Registry } from 'prom-client';
 import { createMessagingTestBed, MessagingTestBed, recordStored, silentLogger, TEST_RETRY } from '../testing/messaging-test-bed';
 import { addAllToOutbox, addToOutbox } from './outbox';
+import { OUTBOX_CHANNEL } from '../messaging-tables';
 import { OutboxRelay } from './outbox-relay';
 
 /** A client whose senders have `method` replaced by what `replace` makes of the original. */
@@ -291,6 +294,27 @@ describe('outbox and relay', () => {
     } finally {
       await running.stop();
     }
+  });
+
+  it('survives losing its LISTEN connection, and discards it on stop so its death later harms nobody', async () => {
+    const listeners = () =>
+      bed.admin<{ pid: number }>(`select pid from pg_stat_activity where application_name = 'messaging-spec' and query = 'LISTEN ${OUTBOX_CHANNEL}'`);
+    const running = relay({ pollIntervalMs: 100 });
+    let second: { pid: number } = { pid: 0 };
+    await running.start();
+    try {
+      const [first] = await until(listeners, (rows) => rows.length === 1);
+      await bed.admin('select pg_terminate_backend($1)', [first.pid]);
+      const id = await bed.app.db.transaction((tx) => addToOutbox(tx, { type: 'record.stored.v1', payload: recordStored() }));
+      const [message] = await until(() => bed.drain('core-events', 'backup-worker', { quietMs: 200 }), (messages) => messages.length > 0);
+      expect(message.messageId).toBe(id);
+      [second] = await until(listeners, (rows) => rows.length === 1 && rows[0].pid !== first.pid);
+    } finally {
+      await running.stop();
+    }
+    const session = () => bed.admin('select pid from pg_stat_activity where pid = $1', [second.pid]);
+    expect(await until(session, (rows) => rows.length === 0)).toEqual([]);
+    expect(await bed.app.db.execute(sql`select 1 as alive`)).toMatchObject({ rows: [{ alive: 1 }] });
   });
 
   it('prunes sent rows past the retention period and keeps pending ones', async () => {

@@ -122,10 +122,13 @@ export class OutboxRelay {
     this.signal();
     await this.running;
     this.running = undefined;
-    if (this.listener) {
-      await this.listener.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-      this.listener.release();
+    const listener = this.listener;
+    if (listener) {
       this.listener = undefined;
+      // Discarded, not returned to the pool: its error handler would release it a second time if
+      // the connection died later, and a connection that listened is no use to anyone else.
+      listener.removeListener('error', this.onListenerError);
+      listener.release(true);
     }
     await this.senders.closeAll();
   }
@@ -213,17 +216,21 @@ export class OutboxRelay {
     return deleted;
   }
 
+  private readonly onListenerError = (error: Error): void => {
+    this.options.logger.warn({ err: error }, 'outbox relay: LISTEN connection lost; polling until it is back');
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.removeListener('error', this.onListenerError);
+    listener?.release(error);
+  };
+
   /** A dedicated connection receives NOTIFY; if it is lost, the loop polls and listens again. */
   private async listen(): Promise<void> {
     let listener: PoolClient | undefined;
     try {
       listener = await this.options.pool.connect();
       listener.on('notification', () => this.signal());
-      listener.on('error', (error) => {
-        this.options.logger.warn({ err: error }, 'outbox relay: LISTEN connection lost; polling until it is back');
-        if (this.listener === listener) this.listener = undefined;
-        listener?.release(error);
-      });
+      listener.on('error', this.onListenerError);
       await listener.query(`LISTEN ${OUTBOX_CHANNEL}`);
       this.listener = listener;
     } catch (error) {
