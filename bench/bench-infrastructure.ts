@@ -1,13 +1,15 @@
 /*
  * The real infrastructure the benchmarks run on, resolved the way the test harness does it:
- * PostgreSQL (and Redis) for the core-store test app, or a scratch copy of the backup database
+ * PostgreSQL (and Redis) for a service's test app, or a scratch copy of the backup database
  * for the messaging benchmarks. Everything is torn down through `cleanups`.
  */
 import { join } from 'node:path';
 import { serviceOwning } from '@comply/config';
 import { createDatabaseClient, DatabaseClient, databaseRoles, runMigrations, urlForDatabase } from '@comply/persistence';
+import type { ServiceTestApp } from '@comply/service-testing';
 import {
   describePostgres,
+  queryOnce,
   resolvePostgres,
   resolveRedis,
   ResolvedPostgres,
@@ -19,16 +21,43 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Cleanup } from './bench-support';
 
-/** PostgreSQL and Redis as the jest globalSetup of libs/testing hands them to the core-store test app. */
-export async function useTestAppInfrastructure(cleanups: Cleanup[]): Promise<{ postgres: ResolvedPostgres; redis: { source: string; url: string } }> {
+/** PostgreSQL as the jest globalSetup of libs/testing hands it to a service's test app (billing needs no more). */
+export async function useTestPostgres(cleanups: Cleanup[]): Promise<ResolvedPostgres> {
   const postgres = await resolvePostgres();
   cleanups.push(() => postgres.stop());
   process.env[TEST_ADMIN_URL_VARIABLE] = postgres.adminUrl;
+  return postgres;
+}
+
+/** PostgreSQL and Redis as the jest globalSetup of libs/testing hands them to the core-store test app. */
+export async function useTestAppInfrastructure(cleanups: Cleanup[]): Promise<{ postgres: ResolvedPostgres; redis: { source: string; url: string } }> {
+  const postgres = await useTestPostgres(cleanups);
   const { redis, notes } = await resolveRedis();
   if (!redis) throw new Error(`no Redis: ${notes.join('; ')}`);
   cleanups.push(() => redis.stop());
   process.env[TEST_REDIS_URL_VARIABLE] = redis.url;
   return { postgres, redis };
+}
+
+/**
+ * Closes a service's test app, letting the service's connections end before its database is
+ * dropped. The pool's end resolves once every client was told to end, while their backends may
+ * still be running; the drop (WITH FORCE) then terminates them, and a terminated connection raises
+ * an error in its client even as it ends (the outbox relay's LISTEN client, returned to the pool
+ * with its error handler still attached, then releases itself a second time and throws).
+ */
+export async function closeTestApp(app: Pick<ServiceTestApp, 'service' | 'database' | 'close'>, serverAdminUrl: string): Promise<void> {
+  await app.service.close();
+  for (let attempt = 0; attempt < 250; attempt++) {
+    const [{ connected }] = await queryOnce<{ connected: number }>(
+      serverAdminUrl,
+      'select count(*)::int as connected from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+      [app.database.name],
+    );
+    if (connected === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await app.close();
 }
 
 export interface ScratchBackupDatabase {

@@ -15,10 +15,7 @@
  * Run: node -r @swc-node/register bench/core-store.bench.ts
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Cache } from '@comply/cache';
 import { FieldEncryptor } from '@comply/crypto';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
@@ -32,8 +29,9 @@ import { encryptSourceData } from '../apps/core-store/src/encryption/source-data
 import { taxonomyPaths } from '../apps/core-store/src/records/taxonomy-paths';
 import { CoreStoreTestApp, startCoreStoreTestApp } from '../apps/core-store/src/testing/core-store-test-app';
 import { mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
-import { useTestAppInfrastructure } from './bench-infrastructure';
+import { closeTestApp, useTestAppInfrastructure } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
+import { startBusProducer } from './producer-process';
 import { BATCH, HTTP_CLIENTS, httpIngestThroughput, Latencies, postAll, rate, readLatencies, submissions } from './core-store-workload';
 
 const RECORDS = 20_000;
@@ -116,22 +114,9 @@ async function completedMappings(app: CoreStoreTestApp): Promise<number> {
   return metric?.values.find((value) => value.labels.subscription === 'mapping-events/core-store')?.value ?? 0;
 }
 
-/** Starts a producer process with its messages built, ready to send on `go()`. */
-async function startProducer(connectionString: string, tenantId: string): Promise<{ go(): void; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'mapping-producer.ts'), connectionString, tenantId, String(RECORDS), String(BATCH)], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout }).once('line', () => resolve());
-    void exited.then((code) => reject(new Error(`the producer exited with ${code} before it was ready`)));
-  });
-  return { go: () => child.stdin.write('go\n'), exited };
-}
-
 /** From the producer's first send until the service has completed (so committed) every message. */
 async function busIngestThroughput(app: CoreStoreTestApp, connectionString: string, tenantId: string): Promise<number> {
-  const producer = await startProducer(connectionString, tenantId);
+  const producer = await startBusProducer({ connectionString, type: 'mapping.result.v1', count: RECORDS, batch: BATCH, seed: randomUUID(), tenants: [tenantId] });
   const before = await completedMappings(app);
   const started = performance.now();
   producer.go();
@@ -155,7 +140,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const emulator = await startEmulatorProcess(emulatorTopology(PLATFORM_TOPOLOGY));
   cleanups.push(() => emulator.stop());
   const app = await startCoreStoreTestApp({ messaging: true, serviceBusConnectionString: emulator.connectionString });
-  cleanups.push(() => app.close());
+  cleanups.push(() => closeTestApp(app, postgres.adminUrl));
   await app.service.runtime.messaging?.relay.stop();
   const admin = new Client({ connectionString: app.database.adminUrl });
   await admin.connect();
