@@ -36,10 +36,15 @@ const { payload: _payload, ...summaryColumns } = getTableColumns(stripeEvents);
 /** SQL of the inbound Stripe events: stored on receipt, processed from here, listed for operators. */
 @Injectable()
 export class StripeEventsRepository {
-  /** Stores a verified event; false when an event of that id is already stored (a redelivery). */
+  /**
+   * Stores a verified event; false when an event of that id is already stored (a redelivery).
+   * Fixed statement text: this runs once per webhook request, the endpoint's hot path.
+   */
   async insert(db: BillingExecutor, event: NewStripeEvent): Promise<boolean> {
-    const rows = await db.insert(stripeEvents).values(event).onConflictDoNothing({ target: stripeEvents.id }).returning({ id: stripeEvents.id });
-    return rows.length > 0;
+    const result = await db.execute(sql`insert into stripe_events (id, type, created_at, api_version, livemode, payload)
+      values (${event.id}, ${event.type}, ${event.createdAt}, ${event.apiVersion ?? null}, ${event.livemode ?? false}, ${JSON.stringify(event.payload)}::jsonb)
+      on conflict (id) do nothing`);
+    return (result.rowCount ?? 0) > 0;
   }
 
   /** Pending events due now, oldest Stripe `created` first. Not locked: each is locked (or skipped) in its own transaction. */
