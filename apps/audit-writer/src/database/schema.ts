@@ -1,6 +1,113 @@
+import { sql } from 'drizzle-orm';
+import { bigint, check, customType, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+
 /**
  * drizzle schema of the `audit` database. `drizzle-kit generate` turns tables added here into SQL
- * under migrations/audit/; row-level security lives in hand-written migrations beside them.
+ * under migrations/audit/; what drizzle cannot express (partitioning of audit_log, row-level
+ * security, the append-only triggers, partition maintenance) lives in hand-written migrations beside them.
  */
-export const auditSchema = {};
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
+/** Log id of the one platform-level log: events without a tenant. Reserved; no tenant may be called this. */
+export const PLATFORM_LOG_ID = 'platform';
+
+/**
+ * One row per log (per tenant, plus `platform`): the head of its hash chain. A batch appends to a
+ * log under `SELECT … FOR UPDATE` of this row, so concurrent batches of one tenant serialize and
+ * cannot fork the log, while batches of different tenants lock different rows and run in parallel.
+ */
+export const auditLogs = pgTable(
+  'audit_logs',
+  {
+    /** The tenant id, or `platform`. */
+    logId: text('log_id').primaryKey(),
+    /** Null only for the platform log. */
+    tenantId: text('tenant_id'),
+    /** Entries appended so far: the next entry's sequence number, and the Merkle tree size. */
+    size: bigint('size', { mode: 'number' }).notNull().default(0),
+    /** `hash` of the last entry; 32 zero bytes at genesis. */
+    headHash: bytea('head_hash').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    check(
+      'audit_logs_tenant_matches_log',
+      sql`(${table.logId} = 'platform' AND ${table.tenantId} IS NULL) OR (${table.logId} <> 'platform' AND ${table.tenantId} = ${table.logId})`,
+    ),
+    check('audit_logs_size_non_negative', sql`${table.size} >= 0`),
+    check('audit_logs_head_hash_length', sql`octet_length(${table.headHash}) = 32`),
+  ],
+);
+
+/**
+ * The entries, append-only. The table is range-partitioned by month on `recorded_at` in the
+ * migration (drizzle cannot declare partitioning; this declaration is for typing and the snapshot).
+ *
+ * Partition key: `recorded_at`, not `occurred_at`. It is set by the database when the entry is
+ * appended (clock_timestamp(), taken after the log row is locked), so within one log it grows with
+ * `sequence`: a month's partition holds a contiguous run of each log's chain, and retention can
+ * export, verify and drop the oldest partitions without cutting a chain in the middle. `occurred_at`
+ * comes from the producer: late or clock-skewed events would land in months already archived.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    logId: text('log_id').notNull(),
+    /** 0-based position in the log: the Merkle leaf index. */
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    /** Null only in the platform log. */
+    tenantId: text('tenant_id'),
+    /** When the action happened (the producer's clock). */
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    /** When the entry was appended (the database's clock); the partition key. */
+    recordedAt: timestamp('recorded_at', { withTimezone: true })
+      .notNull()
+      .default(sql`clock_timestamp()`),
+    /** The message id of the audit event (the inbox deduplicates redeliveries). */
+    eventId: text('event_id').notNull(),
+    actorType: text('actor_type').notNull(),
+    actorId: text('actor_id').notNull(),
+    action: text('action').notNull(),
+    resourceType: text('resource_type').notNull(),
+    resourceId: text('resource_id'),
+    outcome: text('outcome').notNull(),
+    correlationId: text('correlation_id').notNull(),
+    service: text('service').notNull(),
+    host: text('host'),
+    sourceIp: text('source_ip'),
+    userAgent: text('user_agent'),
+    details: jsonb('details').$type<Record<string, unknown>>(),
+    /** The RFC 8785 canonical bytes of the entry: what `leaf_hash` hashes, so anyone can recompute it. */
+    canonical: bytea('canonical').notNull(),
+    /** RFC 6962 leaf hash: SHA-256(0x00 ‖ canonical). */
+    leafHash: bytea('leaf_hash').notNull(),
+    /** `hash` of the previous entry of the log; 32 zero bytes for sequence 0. */
+    prevHash: bytea('prev_hash').notNull(),
+    /** Chain hash over `prev_hash` and `leaf_hash`. */
+    hash: bytea('hash').notNull(),
+  },
+  (table) => [
+    // A primary key of a partitioned table must contain the partition key. Sequence numbers stay
+    // unique per log because every append holds the log's audit_logs row lock and takes size + 1.
+    primaryKey({ columns: [table.logId, table.sequence, table.recordedAt] }),
+    index('audit_log_log_sequence_idx').on(table.logId, table.sequence),
+    index('audit_log_tenant_occurred_idx').on(table.tenantId, table.occurredAt.desc()),
+    index('audit_log_tenant_correlation_idx').on(table.tenantId, table.correlationId),
+    check(
+      'audit_log_tenant_matches_log',
+      sql`(${table.logId} = 'platform' AND ${table.tenantId} IS NULL) OR (${table.logId} <> 'platform' AND ${table.tenantId} = ${table.logId})`,
+    ),
+    check('audit_log_sequence_non_negative', sql`${table.sequence} >= 0`),
+    check(
+      'audit_log_hash_lengths',
+      sql`octet_length(${table.leafHash}) = 32 AND octet_length(${table.prevHash}) = 32 AND octet_length(${table.hash}) = 32`,
+    ),
+  ],
+);
+
+export const auditSchema = { auditLogs, auditLog };
 export type AuditSchema = typeof auditSchema;
+export type AuditLogRow = typeof auditLog.$inferSelect;
+export type NewAuditLogRow = typeof auditLog.$inferInsert;
+export type AuditLogHeadRow = typeof auditLogs.$inferSelect;
