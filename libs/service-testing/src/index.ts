@@ -4,3 +4,4 @@
  */
 export { startServiceTestApp, type HttpResult, type OutboxRow, type RequestOptions, type ServiceTestApp, type ServiceTestAppOptions } from './service-test-app';
 export { settingsDocumentation } from './settings-documentation';
+export { routeDocumentation, type OpenApiPaths, type RouteDocumentation } from './route-documentation';
