@@ -14,9 +14,10 @@ async function main(): Promise<number> {
     process.stderr.write('directory:resync needs ADMIN_TOKEN (core-store\'s admin token); `npm start` keeps a local one under DATA_DIR.\n');
     return 2;
   }
-  const response = await fetch(new URL('/admin/directory/republish', config.CORE_STORE_URL), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
+  const url = new URL('/admin/directory/republish', config.CORE_STORE_URL);
+  const response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch((error: unknown) => {
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(`could not reach core-store at ${url.origin} (${cause}); is it running, and is CORE_STORE_URL right?`);
   });
   const body = await response.text();
   if (!response.ok) {
