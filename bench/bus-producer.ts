@@ -7,12 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
 import { EVENT_EXAMPLES, topicOf } from '@comply/contracts';
-import { mappingEvent } from '../apps/core-store/src/testing/mapping-fixtures';
-import { PRODUCED_EVENT_TYPES, ProducedEventType, producedMessageId, runProducer } from './producer-process';
+import { mappingEvent, mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
+import { MAPPINGS_PER_BATCH_MESSAGE, PRODUCED_EVENT_TYPES, ProducedEventType, producedMessageId, runProducer } from './producer-process';
 
 /** The body of the i-th event of a type, as its producer publishes it. */
 const BODIES: Record<ProducedEventType, (tenantId: string, index: number) => unknown> = {
   'mapping.result.v1': (tenantId) => mappingEvent(tenantId),
+  'mapping.batch.v1': (tenantId) => ({ tenantId, mappings: Array.from({ length: MAPPINGS_PER_BATCH_MESSAGE }, () => mappingSubmission()) }),
   // What core-store publishes once it has stored a record.
   'record.stored.v1': (tenantId, index) => ({
     ...EVENT_EXAMPLES['record.stored.v1'],

@@ -2,8 +2,9 @@
  * core-store's write and read paths, the service running in this process as its test app does
  * (real PostgreSQL, Redis, Service Bus emulator). Records/s of HTTP ingest (POST /v1/mappings,
  * BATCH mappings per request from HTTP_CLIENTS concurrent clients) and of bus ingest
- * (mapping.result.v1 on mapping-events → batch handler: inbox, idempotency ledger, usage,
- * encryption, records and outbox rows in one transaction per batch), each next to a raw multi-row
+ * (mapping-events → batch handler: idempotency ledger, usage, encryption, records and outbox rows
+ * in one transaction per batch), one mapping.result.v1 per message and MAPPINGS_PER_BATCH_MESSAGE
+ * per mapping.batch.v1 message, each next to a raw multi-row
  * INSERT of the same, fully formed storage_records rows (source data already encrypted) as the
  * superuser — the ceiling for the records write — printed as ratios. Then the latency (p50, p99)
  * of sequential GET /v1/records/:id reads that miss the Redis cache next to reads of the same ids
@@ -31,7 +32,7 @@ import { CoreStoreTestApp, startCoreStoreTestApp } from '../apps/core-store/src/
 import { mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
 import { closeTestApp, useTestAppInfrastructure } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
-import { startBusProducer } from './producer-process';
+import { MAPPINGS_PER_BATCH_MESSAGE, startBusProducer } from './producer-process';
 import { BATCH, HTTP_CLIENTS, httpIngestThroughput, Latencies, postAll, rate, readLatencies, submissions } from './core-store-workload';
 
 const RECORDS = 20_000;
@@ -114,13 +115,17 @@ async function completedMappings(app: CoreStoreTestApp): Promise<number> {
   return metric?.values.find((value) => value.labels.subscription === 'mapping-events/core-store')?.value ?? 0;
 }
 
-/** From the producer's first send until the service has completed (so committed) every message. */
-async function busIngestThroughput(app: CoreStoreTestApp, connectionString: string, tenantId: string): Promise<number> {
-  const producer = await startBusProducer({ connectionString, type: 'mapping.result.v1', count: RECORDS, batch: BATCH, seed: randomUUID(), tenants: [tenantId] });
+/**
+ * From the producer's first send until the service has completed (so committed) every message:
+ * RECORDS messages of one mapping each, or RECORDS / MAPPINGS_PER_BATCH_MESSAGE mapping.batch.v1 messages.
+ */
+async function busIngestThroughput(app: CoreStoreTestApp, connectionString: string, tenantId: string, type: 'mapping.result.v1' | 'mapping.batch.v1'): Promise<number> {
+  const messages = type === 'mapping.batch.v1' ? RECORDS / MAPPINGS_PER_BATCH_MESSAGE : RECORDS;
+  const producer = await startBusProducer({ connectionString, type, count: messages, batch: BATCH, seed: randomUUID(), tenants: [tenantId] });
   const before = await completedMappings(app);
   const started = performance.now();
   producer.go();
-  while ((await completedMappings(app)) - before < RECORDS) {
+  while ((await completedMappings(app)) - before < messages) {
     if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`bus ingest did not store ${RECORDS} records within ${RUN_TIMEOUT_MS} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -153,7 +158,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     ['raw', 'http', 'bus', 'read'].map((channel) => app.createTenant(`bench-${channel}-${run}`)),
   );
 
-  const figures = { raw: [] as number[], http: [] as number[], bus: [] as number[] };
+  const figures = { raw: [] as number[], http: [] as number[], bus: [] as number[], busBatch: [] as number[] };
   for (let round = 0; round <= ROUNDS; round++) {
     const rows = await recordRows(encryptor, rawTenant.id);
     await reset(admin);
@@ -161,12 +166,15 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     await reset(admin);
     const http = await httpIngestThroughput(app, httpTenant.key, RECORDS);
     await reset(admin);
-    const bus = await busIngestThroughput(app, emulator.connectionString, busTenant.id);
+    const bus = await busIngestThroughput(app, emulator.connectionString, busTenant.id, 'mapping.result.v1');
+    await reset(admin);
+    const busBatch = await busIngestThroughput(app, emulator.connectionString, busTenant.id, 'mapping.batch.v1');
     // Round 0 is the warm-up.
     if (round > 0) {
       figures.raw.push(raw);
       figures.http.push(http);
       figures.bus.push(bus);
+      figures.busBatch.push(busBatch);
     }
   }
 
@@ -192,7 +200,8 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const labels = {
     raw: 'raw multi-row INSERT as superuser (baseline)',
     http: `POST /v1/mappings, ${HTTP_CLIENTS} clients`,
-    bus: 'mapping-events → batch handler, until stored',
+    bus: 'mapping-events, mapping.result.v1, until stored',
+    busBatch: `mapping-events, mapping.batch.v1 of ${MAPPINGS_PER_BATCH_MESSAGE}, until stored`,
   };
   const width = Math.max(...Object.values(labels).map((l) => l.length));
   const row = (label: string, value: number) => `${label.padEnd(width)} ${value.toFixed(0).padStart(8)} records/s`;
@@ -207,6 +216,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
       row(labels.raw, raw),
       ratioRow(labels.http, median(figures.http)),
       ratioRow(labels.bus, median(figures.bus)),
+      ratioRow(labels.busBatch, median(figures.busBatch)),
       '',
       `GET /v1/records/:id: ${READS} sequential reads per pass from one client, medians of ${ROUNDS} runs after a warm-up`,
       latencyRow('cache hit (ids read in the pass before)', hit),

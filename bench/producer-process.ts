@@ -62,7 +62,9 @@ export function runProducer(prepare: () => Promise<{ send(): Promise<void>; clos
 }
 
 /** The events bus-producer.ts can send; it builds each one's body. */
-export const PRODUCED_EVENT_TYPES = ['mapping.result.v1', 'record.stored.v1'] as const;
+export const PRODUCED_EVENT_TYPES = ['mapping.result.v1', 'mapping.batch.v1', 'record.stored.v1'] as const;
+/** Mappings in each mapping.batch.v1 message: as many as an HTTP request of the benchmarks carries. */
+export const MAPPINGS_PER_BATCH_MESSAGE = 200;
 export type ProducedEventType = (typeof PRODUCED_EVENT_TYPES)[number];
 
 export interface BusProducerOptions {

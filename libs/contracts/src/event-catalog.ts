@@ -10,7 +10,7 @@ import {
   billingUsageThresholdV1,
 } from './events/billing-events';
 import { apiKeyCreatedV1, apiKeyRevokedV1, tenantCreatedV1, tenantErasedV1, tenantUpdatedV1 } from './events/directory-events';
-import { mappingResultV1 } from './events/mapping-events';
+import { mappingBatchV1, mappingResultV1 } from './events/mapping-events';
 import { recordDeletedV1, recordStoredV1 } from './events/record-events';
 import { PLATFORM_TOPOLOGY, type TopicName } from './topology';
 
@@ -20,6 +20,7 @@ import { PLATFORM_TOPOLOGY, type TopicName } from './topology';
  */
 export const EVENT_SCHEMAS = {
   'mapping.result.v1': mappingResultV1,
+  'mapping.batch.v1': mappingBatchV1,
   'record.stored.v1': recordStoredV1,
   'record.deleted.v1': recordDeletedV1,
   'audit.event.v1': auditEventV1,

@@ -40,7 +40,15 @@ export { jsonSchemaOf } from './json-schema';
 export { freeFormObject, freeFormProblem, MAX_FREE_FORM_DEPTH, MAX_FREE_FORM_KEY_LENGTH, type FreeFormLimits } from './fields/free-form-object';
 export { isStorableText, STORABLE_TEXT, STORABLE_TEXT_MESSAGE, storableText } from './fields/storable-text';
 export { EARLIEST_TIMESTAMP, isStorableInstant, LATEST_TIMESTAMP, storableTimestamp } from './fields/storable-timestamp';
-export { mappingResultV1, mappingSubmissionV1, type MappingResultV1, type MappingSubmissionV1 } from './events/mapping-events';
+export {
+  MAX_MAPPINGS_PER_BATCH,
+  mappingBatchV1,
+  mappingResultV1,
+  mappingSubmissionV1,
+  type MappingBatchV1,
+  type MappingResultV1,
+  type MappingSubmissionV1,
+} from './events/mapping-events';
 export {
   RECORD_DELETION_REASONS,
   recordDeletedV1,

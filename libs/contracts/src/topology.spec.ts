@@ -61,7 +61,7 @@ describe('PLATFORM_TOPOLOGY', () => {
 describe('subscriptionsOf', () => {
   it('returns exactly the three subscriptions of core-store, with their topics', () => {
     expect(subscriptionsOf('core-store')).toEqual([
-      { topic: 'mapping-events', name: 'core-store', subjects: ['mapping.result.v1'] },
+      { topic: 'mapping-events', name: 'core-store', subjects: ['mapping.result.v1', 'mapping.batch.v1'] },
       { topic: 'billing-events', name: 'core-store', subjects: ['billing.quota.changed.v1'] },
       { topic: 'backup-events', name: 'core-store', subjects: ['backup.completed.v1', 'backup.failed.v1'] },
     ]);

@@ -58,7 +58,7 @@ export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
   {
     name: TOPICS.mappingEvents,
     publishers: [EXTERNAL_PRODUCERS],
-    subscriptions: [{ name: 'core-store', subjects: ['mapping.result.v1'] }],
+    subscriptions: [{ name: 'core-store', subjects: ['mapping.result.v1', 'mapping.batch.v1'] }],
   },
   {
     name: TOPICS.coreEvents,

@@ -107,6 +107,76 @@ describe('core-store bus consumers', () => {
     expect(await app.sql(`select 1 from storage_record_keys where tenant_id = 'picky' and request_id = $1`, [refused.requestId])).toEqual([]);
   }, 60_000);
 
+  describe('mapping.batch.v1', () => {
+    const batchOf = (tenantId: string, mappings: MappingResultV1[]) => ({
+      subject: 'mapping.batch.v1',
+      tenantId,
+      body: { tenantId, mappings: mappings.map(({ tenantId: _tenant, ...mapping }) => mapping) },
+    });
+    const mappingsOf = (tenantId: string, n: number) => Array.from({ length: n }, () => mappingEvent(tenantId));
+
+    it('stores every mapping of each message, once, with one record.stored.v1 each, and a resent message changes nothing', async () => {
+      const [first, second, third] = [mappingsOf('acme', 120), mappingsOf('acme', 80), mappingsOf('globex', 50)];
+      await send('mapping-events', [batchOf('acme', first), batchOf('acme', second), batchOf('globex', third)]);
+      const all = [...first, ...second, ...third];
+      await until(() => count('request_id = any($1)', [all.map((m) => m.requestId)]), (n) => n === 250);
+      // Earlier tests may leave their own record.stored.v1 behind on this subscription.
+      const ours = new Set(all.map((m) => m.requestId));
+      const stored = (await app.drain('core-events', 'billing', { quietMs: 1_500 })).map((m) => (m.body as { requestId: string }).requestId).filter((id) => ours.has(id));
+      expect(stored.sort()).toEqual([...ours].sort());
+      const tenantOf = new Map((await app.sql<{ request_id: string; tenant_id: string }>('select request_id, tenant_id from storage_records')).map((r) => [r.request_id, r.tenant_id]));
+      for (const mapping of all) expect(tenantOf.get(mapping.requestId)).toBe(mapping.tenantId);
+
+      await send('mapping-events', [batchOf('acme', first)]);
+      await until(() => app.sql<{ n: number }>(`select count(*)::int as n from storage_records where request_id = any($1)`, [first.map((m) => m.requestId)]), (rows) => rows[0].n === 120);
+      const resent = await app.drain('core-events', 'billing', { quietMs: 2_000 });
+      expect(resent.filter((m) => ours.has((m.body as { requestId: string }).requestId))).toEqual([]);
+      expect(await app.drain('mapping-events', 'core-store', { deadLetter: true, quietMs: 200 })).toEqual([]);
+    }, 90_000);
+
+    it('dead-letters a message with a refused mapping whole, naming each refusal by index, and stores the other messages', async () => {
+      await app.createTenant('strict', { allowedDetectors: ['presidio'] });
+      const refusedBatch = mappingsOf('strict', 6);
+      refusedBatch[2] = { ...refusedBatch[2], detector: { name: 'regex', type: 'pii', version: '1' } };
+      refusedBatch[4] = { ...refusedBatch[4], detector: { name: 'spacy', type: 'pii', version: '3' } };
+      const keptBatch = mappingsOf('strict', 7);
+      const overQuota = mappingsOf('capped', 20);
+      await send('mapping-events', [batchOf('strict', refusedBatch), batchOf('strict', keptBatch), batchOf('capped', overQuota)]);
+      const dead = await until(
+        () => app.drain('mapping-events', 'core-store', { deadLetter: true, quietMs: 1_000 }),
+        (messages) => messages.length >= 2,
+      );
+      const byReason = new Map(dead.map((m) => [m.deadLetterReason, m]));
+      expect([...byReason.keys()].sort()).toEqual(['DetectorNotAllowed', 'QuotaExceeded']);
+      const description = byReason.get('DetectorNotAllowed')!.deadLetterErrorDescription;
+      expect(description).toMatch(/^2 of the batch's mappings refused/);
+      expect(description).toContain('mappings[2]: DetectorNotAllowed');
+      expect(description).toContain('mappings[4]: DetectorNotAllowed');
+      expect(byReason.get('QuotaExceeded')!.deadLetterErrorDescription).toContain('mappings[');
+
+      await until(() => count(`tenant_id = 'strict'`), (n) => n >= 7);
+      expect(await count('request_id = any($1)', [keptBatch.map((m) => m.requestId)])).toBe(7);
+      expect(await count('request_id = any($1)', [refusedBatch.map((m) => m.requestId)])).toBe(0);
+      expect(await count('request_id = any($1)', [overQuota.map((m) => m.requestId)])).toBe(0);
+      const keys = await app.sql(`select 1 from storage_record_keys where request_id = any($1)`, [[...refusedBatch, ...overQuota].map((m) => m.requestId)]);
+      expect(keys).toEqual([]);
+    }, 90_000);
+
+    it('dead-letters a malformed batch as a contract violation naming the mapping and field', async () => {
+      const mappings = mappingsOf('acme', 3);
+      const body = { tenantId: 'acme', mappings: mappings.map(({ tenantId: _tenant, ...mapping }) => mapping) };
+      (body.mappings[1] as { confidence: unknown }).confidence = 7;
+      await send('mapping-events', [{ subject: 'mapping.batch.v1', tenantId: 'acme', body }]);
+      const [dead] = await until(
+        () => app.drain('mapping-events', 'core-store', { deadLetter: true, quietMs: 500 }),
+        (messages) => messages.length > 0,
+      );
+      expect(dead.deadLetterReason).toBe('ContractViolation');
+      expect(dead.deadLetterErrorDescription).toMatch(/mappings\[1\]\.confidence/);
+      expect(await count('request_id = any($1)', [mappings.map((m) => m.requestId)])).toBe(0);
+    }, 60_000);
+  });
+
   it('applies billing quota changes in order of occurrence, ignoring a late older one, and dead-letters an unknown tenant', async () => {
     const quota = (tenantId: string, monthlyRecords: number, occurredAt: string) => ({
       subject: 'billing.quota.changed.v1',

@@ -3,13 +3,14 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import { AuditActor, IncomingEvent, ServiceBusContext } from '@comply/messaging';
 import { enterTenant } from '@comply/persistence';
 import { CoreTransaction } from '../database/core-database';
+import { ItemRejection } from './ingest-rules';
 import { MappingIngestService } from './mapping-ingest.service';
 
 const BUS_ACTOR: AuditActor = { type: 'service', id: 'core-store' };
 
 /**
  * Bus ingest from the `mapping-events` subscription, in batches: one transaction stores a whole
- * batch, switching the tenant context per tenant. A mapping a rule refuses (unknown or inactive
+ * batch of received messages, switching the tenant context per tenant. A mapping a rule refuses (unknown or inactive
  * tenant, detector not allowed, over quota) is rejected on its own and dead-lettered with the
  * rule as reason, while the rest of the batch is stored. The transport has already dead-lettered
  * malformed messages and those whose tenantId property differs from the body. No inbox entry is
@@ -37,10 +38,41 @@ export class MappingEventsHandler {
       for (const rejection of rejections) context.reject(group[rejection.index], rejection.code, rejection.message);
     }
   }
+
+  /**
+   * mapping.batch.v1: each message is stored whole or not at all. A message with a refused
+   * mapping is dead-lettered with the first refusal's code as reason and every refusal, by index,
+   * in the description; the other messages of the batch are stored. Few messages per transaction,
+   * as each carries up to 500 mappings.
+   */
+  @EventPattern('mapping.batch.v1', { batchSize: 4, inbox: false })
+  async handleBatches(@Payload() events: IncomingEvent<'mapping.batch.v1'>[], @Ctx() context: ServiceBusContext<CoreTransaction>): Promise<void> {
+    for (const [tenantId, group] of groupByTenant(events)) {
+      await enterTenant(context.tx, tenantId);
+      const results = await this.ingest.ingestAllOrNone(
+        context.tx,
+        tenantId,
+        group.map(({ payload, correlationId, messageId, traceparent }) =>
+          payload.mappings.map((mapping) => ({ mapping, correlationId, causationId: messageId, traceparent })),
+        ),
+        { channel: 'bus', actor: BUS_ACTOR },
+      );
+      results.forEach(({ rejections }, index) => {
+        if (rejections.length > 0) context.reject(group[index], rejections[0].code, describeRefusals(rejections));
+      });
+    }
+  }
 }
 
-function groupByTenant(events: IncomingEvent<'mapping.result.v1'>[]): Map<string, IncomingEvent<'mapping.result.v1'>[]> {
-  const groups = new Map<string, IncomingEvent<'mapping.result.v1'>[]>();
+/** Refusals of a batch message, by index, bounded so the dead letter stays small. */
+export function describeRefusals(rejections: readonly ItemRejection[], shown = 10): string {
+  const listed = rejections.slice(0, shown).map((rejection) => `mappings[${rejection.index}]: ${rejection.code}: ${rejection.message}`);
+  const more = rejections.length > shown ? [`and ${rejections.length - shown} more`] : [];
+  return [`${rejections.length} of the batch's mappings refused, so none was stored`, ...listed, ...more].join('; ');
+}
+
+function groupByTenant<T extends { payload: { tenantId: string } }>(events: T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
   for (const event of events) {
     const group = groups.get(event.payload.tenantId) ?? [];
     group.push(event);

@@ -59,6 +59,13 @@ interface Written {
 /** Raised inside the savepoint when the records just written take the month's usage over the quota. */
 class QuotaOverflow extends Error {}
 
+/** Raised inside a submission's savepoint when a rule refused part of it, to undo the rest. */
+class SubmissionRefused extends Error {
+  constructor(readonly result: IngestResult) {
+    super('submission refused');
+  }
+}
+
 /**
  * Stores mapping results for one tenant, the same way whether they came over HTTP or the bus:
  * idempotent on (tenant, requestId), quota-checked, source data encrypted, and with
@@ -88,18 +95,69 @@ export class MappingIngestService {
     });
   }
 
-  /** `tx` must carry `tenantId` as app.tenant_id. */
+  /**
+   * Stores what the rules allow and returns a rejection for each mapping refused, which leaves no
+   * trace. For submissions that are one mapping each (bus messages of mapping.result.v1).
+   * `tx` must carry `tenantId` as app.tenant_id.
+   */
   async ingest(tx: CoreTransaction, tenantId: string, items: IngestItem[], origin: IngestOrigin): Promise<IngestResult> {
+    const result = await this.attempt(tx, tenantId, items, origin);
+    this.count(result, origin);
+    return result;
+  }
+
+  /**
+   * Stores each submission whole or not at all (an HTTP request, a mapping.batch.v1 message): a
+   * submission with any refused mapping stores none of its mappings and comes back with every
+   * rejection, indexed within it. All submissions are tried together first; only when a rule
+   * refuses something are they redone one by one, so the others still get stored.
+   * `tx` must carry `tenantId` as app.tenant_id.
+   */
+  async ingestAllOrNone(tx: CoreTransaction, tenantId: string, submissions: IngestItem[][], origin: IngestOrigin): Promise<IngestResult[]> {
+    const together = await this.attemptWhole(tx, tenantId, submissions.flat(), origin);
+    if (together.rejections.length === 0) {
+      let start = 0;
+      return submissions.map((items) => {
+        const outcomes = together.outcomes.slice(start, (start += items.length));
+        return { outcomes, rejections: [] };
+      });
+    }
+    const results: IngestResult[] = [];
+    for (const items of submissions) results.push(submissions.length === 1 ? together : await this.attemptWhole(tx, tenantId, items, origin));
+    return results;
+  }
+
+  /** One submission in a savepoint, rolled back when anything in it was refused; counted only when kept. */
+  private async attemptWhole(tx: CoreTransaction, tenantId: string, items: IngestItem[], origin: IngestOrigin): Promise<IngestResult> {
+    try {
+      const result = await tx.transaction(async (savepoint) => {
+        const attempt = await this.attempt(savepoint, tenantId, items, origin);
+        if (attempt.rejections.length > 0) throw new SubmissionRefused(attempt);
+        return attempt;
+      });
+      this.count(result, origin);
+      return result;
+    } catch (error) {
+      if (!(error instanceof SubmissionRefused)) throw error;
+      return { outcomes: [], rejections: error.result.rejections };
+    }
+  }
+
+  private count(result: IngestResult, origin: IngestOrigin): void {
+    for (const { status } of result.outcomes) this.stored.inc({ channel: origin.channel, status });
+  }
+
+  private async attempt(tx: CoreTransaction, tenantId: string, items: IngestItem[], origin: IngestOrigin): Promise<IngestResult> {
     const tenant = await this.tenants.stateOf(tx, tenantId);
     const rejected = new Map(admissionRejections(tenantId, tenant, items.map((item) => item.mapping.detector.name)).map((r) => [r.index, r]));
     const first = firstOccurrences(items.map((item) => item.mapping.requestId));
     const now = Date.now();
     const createdAt = new Date(now);
-    if (!tenant) return this.resultOf(items, first, rejected, new Map(), origin);
+    if (!tenant) return this.resultOf(items, first, rejected, new Map());
     const candidates = await Promise.all(
       items.flatMap((item, index) => (first[index] === index && !rejected.has(index) ? [this.candidate(tenantId, index, item, now)] : [])),
     );
-    if (candidates.length === 0) return this.resultOf(items, first, rejected, new Map(), origin);
+    if (candidates.length === 0) return this.resultOf(items, first, rejected, new Map());
 
     const batch = (chosen: Candidate[]): RecordBatch => ({
       tenantId,
@@ -129,7 +187,7 @@ export class MappingIngestService {
       const recordId = written.earlier.get(item.mapping.requestId);
       if (recordId) recordIds.set(index, { recordId, stored: false });
     }
-    return this.resultOf(items, first, rejected, recordIds, origin);
+    return this.resultOf(items, first, rejected, recordIds);
   }
 
   /** Claims the keys and stores the records of the candidates not stored before, with their events. */
@@ -182,7 +240,6 @@ export class MappingIngestService {
     first: number[],
     rejected: Map<number, ItemRejection>,
     recordIds: Map<number, { recordId: string; stored: boolean }>,
-    origin: IngestOrigin,
   ): IngestResult {
     const outcomes: IngestOutcome[] = [];
     const rejections: ItemRejection[] = [];
@@ -196,7 +253,6 @@ export class MappingIngestService {
       if (!record) throw new Error(`request id ${item.mapping.requestId} is in the ledger without a record id`);
       const status = record.stored && first[index] === index ? 'stored' : 'duplicate';
       outcomes.push({ requestId: item.mapping.requestId, recordId: record.recordId, status });
-      this.stored.inc({ channel: origin.channel, status });
     });
     return { outcomes, rejections };
   }

@@ -50,3 +50,26 @@ export const mappingSubmissionV1 = z
   .superRefine(scoresMatchTaxonomy)
   .describe('A mapping result submitted over HTTP: mapping.result.v1 without tenantId, which the API key decides.');
 export type MappingSubmissionV1 = z.infer<typeof mappingSubmissionV1>;
+
+/** Mappings one mapping.batch.v1 message (and one POST /v1/mappings) may carry. */
+export const MAX_MAPPINGS_PER_BATCH = 500;
+
+/**
+ * Many mapping results of one tenant in one message: for producers that emit findings in bursts
+ * (one document scan, one chat session). The broker then moves and settles one message instead of
+ * hundreds. core-store stores a batch whole or not at all: one refused mapping dead-letters the
+ * message with every refusal named by its index.
+ */
+export const mappingBatchV1 = z
+  .strictObject({
+    tenantId,
+    mappings: z
+      .array(mappingSubmissionV1)
+      .min(1)
+      .max(MAX_MAPPINGS_PER_BATCH)
+      .describe(`1 to ${MAX_MAPPINGS_PER_BATCH} mapping results of the tenant, each as in mapping.result.v1 without tenantId.`),
+  })
+  .describe(
+    'mapping.batch.v1: several mapping results of one tenant, stored all or none. Topic mapping-events, consumed by core-store. The message must also fit the namespace tier (256 KB on Standard).',
+  );
+export type MappingBatchV1 = z.infer<typeof mappingBatchV1>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { API_KEY_SCOPES, TENANT_STATUSES } from '../events/directory-events';
-import { mappingSubmissionV1 } from '../events/mapping-events';
+import { MAX_MAPPINGS_PER_BATCH, mappingSubmissionV1 } from '../events/mapping-events';
 import { boundedText, detector, nonNegativeInt32, requestId, taxonomyLabel, taxonomyLabels, tenantId, timestamp, unitInterval } from '../events/shared-fields';
 import { storableText } from '../fields/storable-text';
 
@@ -12,7 +12,8 @@ export { API_KEY_SCOPES, TENANT_STATUSES, type ApiKeyScope, type TenantStatus } 
  * schemas and its OpenAPI document is generated from them, so the two cannot disagree.
  */
 
-export const MAX_MAPPINGS_PER_REQUEST = 500;
+/** The same limit as a mapping.batch.v1 message. */
+export const MAX_MAPPINGS_PER_REQUEST = MAX_MAPPINGS_PER_BATCH;
 
 export const BACKUP_STATUSES = ['pending', 'backed_up', 'failed'] as const;
 export type BackupStatus = (typeof BACKUP_STATUSES)[number];

@@ -96,6 +96,24 @@ describe('MessageProcessor inbox (idempotent consumer)', () => {
     expect(seen).toBe('tenant-b');
   });
 
+  it('hands a batch handler at most its batchSize messages per call, each call its own transaction', async () => {
+    const transactions: string[][] = [];
+    const heavy: EventHandler = {
+      batch: true,
+      batchSize: 2,
+      inbox: true,
+      async invoke(payload, context: ServiceBusContext) {
+        const [{ txid }] = (await context.tx.execute(sql`select txid_current()::text as txid`)).rows as Array<{ txid: string }>;
+        transactions.push([txid, ...(payload as Array<{ messageId: string }>).map((event) => event.messageId)]);
+      },
+    };
+    const messages = ['chunk-1', 'chunk-2', 'chunk-3', 'chunk-4', 'chunk-5'].map((id) => delivered(id, recordStored()));
+    const outcomes = await processor(heavy).processBatch(messages);
+    expect(outcomes).toEqual(messages.map(() => ({ kind: 'complete', duplicate: false })));
+    expect(transactions.map(([, ...ids]) => ids)).toEqual([['chunk-1', 'chunk-2'], ['chunk-3', 'chunk-4'], ['chunk-5']]);
+    expect(new Set(transactions.map(([txid]) => txid)).size).toBe(3);
+  });
+
   it('dead-letters a subject it has no handler for, naming the subscription', async () => {
     expect(await processor(null).processOne(delivered('nohandler-1', recordStored()))).toEqual({
       kind: 'deadLetter',

@@ -13,6 +13,8 @@ import { HandlerTransaction, ServiceBusContext } from './servicebus-context';
 export interface EventHandler {
   /** Batch handlers receive `IncomingEvent[]` and commit once per batch. */
   batch: boolean;
+  /** The most messages a batch handler takes in one call (and one transaction). */
+  batchSize?: number;
   /**
    * Whether the inbox records each message. A handler that deduplicates by a key of its own (an
    * idempotency ledger) opts out and saves a row per message; it must then be idempotent itself.
@@ -55,7 +57,9 @@ export class MessageProcessor {
   }
 
   /**
-   * The valid messages of a batch are handled in one transaction per handler. A transient failure
+   * The valid messages of a batch are handled in one transaction per handler, at most its
+   * `batchSize` at a time: a subscription receives as many as its largest handler takes, and a
+   * handler of heavy messages (each one a batch itself) asks for fewer. A transient failure
    * retries them all; any other failure cannot be pinned on one message, so each is then handled
    * on its own and only the culprit fails.
    */
@@ -75,7 +79,7 @@ export class MessageProcessor {
         byHandler.set(validated.handler, group);
       }
     }
-    for (const [handler, items] of byHandler) {
+    for (const [handler, items] of chunksOf(byHandler)) {
       try {
         const handled = await this.inTransaction(undefined, (tx) => this.invoke(tx, handler, items.map((item) => item.event), undefined));
         for (const item of items) outcomes[item.index] = handled.get(item.event.messageId) ?? { kind: 'complete', duplicate: true };
@@ -157,5 +161,13 @@ export class MessageProcessor {
   /** Removes the entries of rejected messages, so that a replay from the dead-letter queue is handled afresh. */
   private async forgetInInbox(tx: HandlerTransaction, messageIds: string[]): Promise<void> {
     await tx.execute(sql`delete from ${messagingInbox} where subscription = ${this.options.subscription} and message_id = any(${sql.param(messageIds)}::text[])`);
+  }
+}
+
+/** Each handler's messages in calls of at most its batch size. */
+function* chunksOf(byHandler: Map<EventHandler, Accepted[]>): Generator<[EventHandler, Accepted[]]> {
+  for (const [handler, items] of byHandler) {
+    const size = handler.batchSize ?? items.length;
+    for (let start = 0; start < items.length; start += size) yield [handler, items.slice(start, start + size)];
   }
 }

@@ -98,8 +98,8 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
   }
 
   private batchSizeOf(subjects: readonly string[]): number | undefined {
-    const sizes = subjects.map((s) => (this.getHandlerByPattern(s)?.extras as EventPatternExtras | undefined)?.batchSize);
-    return sizes.find((size) => size !== undefined);
+    const sizes = subjects.flatMap((s) => (this.getHandlerByPattern(s)?.extras as EventPatternExtras | undefined)?.batchSize ?? []);
+    return sizes.length > 0 ? Math.max(...sizes) : undefined;
   }
 
   private eventHandler(type: string): EventHandler | undefined {
@@ -112,6 +112,7 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
     const extras = handler.extras as EventPatternExtras | undefined;
     return {
       batch: extras?.batchSize !== undefined,
+      batchSize: extras?.batchSize,
       inbox: extras?.inbox !== false,
       async invoke(payload: unknown, context: ServiceBusContext) {
         const result = await handler(payload, context);
