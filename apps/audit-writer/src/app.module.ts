@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { auditWriterOpenApi } from '@comply/contracts';
+import { DocsModule } from '@comply/service-runtime';
 import { TenantDirectoryModule } from '@comply/tenant-directory';
+import { CaptureModule } from './capture/capture.module';
+import { AuditEventsModule } from './events/audit-events.module';
+import { LogAccessModule } from './log-access/log-access.module';
+import { PartitionsModule } from './partitions/partitions.module';
+import { AuditProofsModule } from './proofs/audit-proofs.module';
+import { VerificationModule } from './verification/verification.module';
 
 /**
  * audit-writer: append-only, tamper-evident audit trail.
@@ -8,5 +16,16 @@ import { TenantDirectoryModule } from '@comply/tenant-directory';
  * keys come from the tenant directory's replica (libs/tenant-directory), which also serves
  * GET /v1/whoami.
  */
-@Module({ imports: [TenantDirectoryModule.forReplica()] })
+@Module({
+  imports: [
+    TenantDirectoryModule.forReplica(),
+    PartitionsModule,
+    CaptureModule,
+    LogAccessModule,
+    AuditEventsModule,
+    VerificationModule,
+    AuditProofsModule,
+    DocsModule.forDocument(auditWriterOpenApi),
+  ],
+})
 export class AppModule {}

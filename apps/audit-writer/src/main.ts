@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@comply/service-runtime';
-import { AppModule } from './app.module';
-import { auditSchema } from './database/schema';
+import { auditWriterService } from './audit-writer-service';
 
-void runService({ service: 'audit-writer', module: AppModule, schema: auditSchema });
+void runService(auditWriterService);

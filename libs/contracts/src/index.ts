@@ -57,7 +57,7 @@ export {
   type RecordDeletionReason,
   type RecordStoredV1,
 } from './events/record-events';
-export { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditEventV1, type AuditActorType, type AuditEventV1, type AuditOutcome } from './events/audit-events';
+export { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditEventV1, auditSource, type AuditActorType, type AuditEventV1, type AuditOutcome, type AuditSource } from './events/audit-events';
 export { BACKUP_DATABASES, backupCompletedV1, backupFailedV1, type BackupCompletedV1, type BackupDatabase, type BackupFailedV1 } from './events/backup-events';
 export {
   DUNNING_STEP_KINDS,
@@ -95,3 +95,5 @@ export * from './http/directory-api';
 export * from './http/billing-api';
 export { coreStoreOpenApi } from './http/core-store-openapi';
 export { billingOpenApi } from './http/billing-openapi';
+export * from './http/audit-api';
+export { auditWriterOpenApi } from './http/audit-writer-openapi';

@@ -26,7 +26,7 @@ export {
 } from './dead-letter/dead-letter-queue';
 export { MessagingRuntime, type MessagingRuntimeOptions } from './messaging-runtime';
 export { MESSAGING_MIGRATIONS, messagingInbox, messagingOutbox, OUTBOX_CHANNEL, type MessagingMigration } from './messaging-tables';
-export { auditEvent, type AuditActor, type AuditFacts } from './outbox/audit-event';
+export { auditEvent, auditSourceOf, type AuditActor, type AuditFacts } from './outbox/audit-event';
 export { addAllToOutbox, addToOutbox, type OutboxWriter, type OutgoingEvent } from './outbox/outbox';
 export { toServiceBusMessage, type OutboxRow } from './outbox/outbox-message';
 export { OUTBOX_RELAY_CONNECTIONS, OutboxRelay, type OutboxRelayOptions, type RelayResult } from './outbox/outbox-relay';

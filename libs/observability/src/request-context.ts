@@ -5,6 +5,10 @@ export interface RequestContext {
   requestId: string;
   /** The business flow the work belongs to (the message's correlation id). */
   correlationId?: string;
+  /** For HTTP requests: the service answering and its client as the service sees it (audit events record them as their source). */
+  service?: string;
+  clientIp?: string;
+  userAgent?: string;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -39,7 +39,7 @@ export async function startService<E extends SettingsSpec>(options: StartService
     bodyLimit: options.bodyLimit?.(runtime.config),
   });
   let closing: Promise<void> | undefined;
-  instrumentHttp(adapter.getInstance(), metrics, () => closing !== undefined);
+  instrumentHttp(adapter.getInstance(), metrics, () => closing !== undefined, runtime.service.name);
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: ServiceRootModule, imports: [PlatformModule.forRuntime(runtime), options.module] },
     adapter,

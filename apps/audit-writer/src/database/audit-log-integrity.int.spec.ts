@@ -158,7 +158,7 @@ describe('audit_log storage', () => {
       });
     });
 
-    it('lets the application append platform events, which only the owner reads back', async () => {
+    it('lets the application append platform events and read them back in the platform context only (0007)', async () => {
       await asApp('platform', async () => {
         await app.query(`INSERT INTO audit_logs (log_id, tenant_id, head_hash) VALUES ('platform', NULL, $1) ON CONFLICT (log_id) DO NOTHING`, [ZERO_HASH]);
         const head = await app.query(`SELECT size::int AS size FROM audit_logs WHERE log_id = 'platform' FOR UPDATE`);
@@ -166,8 +166,12 @@ describe('audit_log storage', () => {
         await insertEntry(app, 'platform', null, sequence);
         await app.query(`UPDATE audit_logs SET size = size + 1 WHERE log_id = 'platform'`);
       });
-      expect((await asApp('platform', () => app.query(`SELECT 1 FROM audit_log WHERE log_id = 'platform'`))).rows).toEqual([]);
+      const seenByPlatform = await asApp('platform', () => app.query(`SELECT count(*)::int AS count FROM audit_log WHERE log_id = 'platform'`));
+      expect(seenByPlatform.rows[0].count).toBeGreaterThanOrEqual(1);
       const tenantId = `t-${randomUUID()}`;
+      expect((await asApp(tenantId, () => app.query(`SELECT 1 FROM audit_log WHERE log_id = 'platform'`))).rows).toEqual([]);
+      await expect(asApp('platform', () => app.query(`UPDATE audit_log SET action = 'x.y' WHERE log_id = 'platform'`))).rejects.toMatchObject({ code: INSUFFICIENT_PRIVILEGE });
+      await expect(asApp('platform', () => app.query(`DELETE FROM audit_log WHERE log_id = 'platform'`))).rejects.toMatchObject({ code: INSUFFICIENT_PRIVILEGE });
       expect((await asApp(tenantId, () => app.query(`SELECT 1 FROM audit_logs WHERE log_id = 'platform'`))).rows).toEqual([]);
       await expect(asApp(tenantId, () => insertEntry(app, 'platform', null, 99))).rejects.toMatchObject({ code: INSUFFICIENT_PRIVILEGE });
       const seenByOwner = await asOwner(() => admin.query(`SELECT count(*)::int AS count FROM audit_log WHERE log_id = 'platform'`));

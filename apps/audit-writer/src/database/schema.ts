@@ -24,10 +24,11 @@ export const auditLogs = pgTable(
     logId: text('log_id').primaryKey(),
     /** Null only for the platform log. */
     tenantId: text('tenant_id'),
-    /** Entries appended so far: the next entry's sequence number, and the Merkle tree size. */
+    /** Entries appended so far: the last entry's sequence number, and the Merkle tree size. */
     size: bigint('size', { mode: 'number' }).notNull().default(0),
     /** `hash` of the last entry; 32 zero bytes at genesis. */
     headHash: bytea('head_hash').notNull(),
+    /** The recorded_at of the last append: the next one is never earlier, so recorded_at grows with sequence. */
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
@@ -54,7 +55,7 @@ export const auditLog = pgTable(
   'audit_log',
   {
     logId: text('log_id').notNull(),
-    /** 0-based position in the log: the Merkle leaf index. */
+    /** 1-based position in the log (the first entry is 1); the Merkle leaf index is sequence − 1. */
     sequence: bigint('sequence', { mode: 'number' }).notNull(),
     /** Null only in the platform log. */
     tenantId: text('tenant_id'),
@@ -82,9 +83,9 @@ export const auditLog = pgTable(
     canonical: bytea('canonical').notNull(),
     /** RFC 6962 leaf hash: SHA-256(0x00 ‖ canonical). */
     leafHash: bytea('leaf_hash').notNull(),
-    /** `hash` of the previous entry of the log; 32 zero bytes for sequence 0. */
+    /** `hash` of the previous entry of the log; 32 zero bytes for sequence 1. */
     prevHash: bytea('prev_hash').notNull(),
-    /** Chain hash over `prev_hash` and `leaf_hash`. */
+    /** Chain hash: SHA-256(prev_hash ‖ canonical). */
     hash: bytea('hash').notNull(),
   },
   (table) => [

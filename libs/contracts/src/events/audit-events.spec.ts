@@ -32,4 +32,14 @@ describe('audit.event.v1', () => {
     expect(pathsOf({ ...example, occurredAt: '2025-06-01T12:00:01' })).toEqual([['occurredAt']]);
     expect(pathsOf({ ...example, resource: { ...example.resource, name: 'x' } })).toEqual([['resource']]);
   });
+
+  it('takes an optional source: service required, host, ip and user agent bounded', () => {
+    const { source: _source, ...withoutSource } = example;
+    expect(pathsOf(withoutSource)).toEqual([]);
+    expect(pathsOf({ ...example, source: { service: 'billing' } })).toEqual([]);
+    expect(pathsOf({ ...example, source: { host: 'h' } })).toEqual([['source', 'service']]);
+    expect(pathsOf({ ...example, source: { service: 'billing', userAgent: 'x'.repeat(513) } })).toEqual([['source', 'userAgent']]);
+    expect(pathsOf({ ...example, source: { service: 'billing', ip: '' } })).toEqual([['source', 'ip']]);
+    expect(pathsOf({ ...example, source: { service: 'billing', port: 443 } })).toEqual([['source']]);
+  });
 });

@@ -6,6 +6,17 @@ export type AuditActorType = (typeof AUDIT_ACTOR_TYPES)[number];
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
+/** Where the action was performed and where the request came from (NIST 800-53 AU-3: where, source). */
+export const auditSource = z
+  .strictObject({
+    service: boundedText(100).describe('The platform service that performed the action, e.g. "core-store".'),
+    host: boundedText(255).optional().describe('Host (machine, container or pod name) of the service instance.'),
+    ip: boundedText(64).optional().describe("The client's IP address as the service saw it, when the action came from a request."),
+    userAgent: boundedText(512).optional().describe("The client's User-Agent header, when the action came from a request; cut at 512 characters."),
+  })
+  .describe('Where the action happened (service, host) and, for requests, where it came from (IP, user agent).');
+export type AuditSource = z.infer<typeof auditSource>;
+
 /** Something a service did or refused to do that the tamper-evident audit trail must record. */
 export const auditEventV1 = z
   .strictObject({
@@ -30,6 +41,7 @@ export const auditEventV1 = z
     tenantId: tenantId.optional().describe('Tenant the action concerns; absent for platform-wide actions.'),
     correlationId: boundedText(200).describe('Correlation id of the request or message that caused the action.'),
     occurredAt: timestamp.describe('When the action happened: ISO 8601 with offset.'),
+    source: auditSource.optional().describe('Where the action happened and where it came from; audit-writer records service "unknown" when absent.'),
     details: freeFormObject({ maxBytes: 16_384, description: 'Free-form context of the action. Never secrets or sensitive record content.' }).optional(),
   })
   .describe('audit.event.v1: an action for the audit trail. Topic audit-events, consumed by audit-writer.');

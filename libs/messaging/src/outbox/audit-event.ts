@@ -1,4 +1,6 @@
-import { AuditActorType, AuditEventV1, AuditOutcome } from '@comply/contracts';
+import { hostname } from 'node:os';
+import { AuditActorType, AuditEventV1, AuditOutcome, AuditSource } from '@comply/contracts';
+import { currentRequestContext } from '@comply/observability';
 import type { OutgoingEvent } from './outbox';
 
 export interface AuditActor {
@@ -16,9 +18,14 @@ export interface AuditFacts {
   tenantId?: string;
   correlationId: string;
   details?: Record<string, unknown>;
+  /** Where it happened; what is left out comes from the HTTP request being served, if any (see {@link auditSourceOf}). */
+  source?: Partial<AuditSource>;
   causationId?: string;
   traceparent?: string;
 }
+
+/** The contract's bounds (libs/contracts auditSource): longer values are cut rather than refused. */
+const SOURCE_LIMITS = { service: 100, host: 255, ip: 64, userAgent: 512 } as const;
 
 /** An audit.event.v1 for the outbox, so it commits (or not) with the action it records. */
 export function auditEvent(facts: AuditFacts, occurredAt = new Date()): OutgoingEvent<'audit.event.v1'> {
@@ -30,6 +37,7 @@ export function auditEvent(facts: AuditFacts, occurredAt = new Date()): Outgoing
     tenantId: facts.tenantId,
     correlationId: facts.correlationId,
     occurredAt: occurredAt.toISOString(),
+    source: auditSourceOf(facts.source),
     details: facts.details,
   };
   return {
@@ -40,4 +48,28 @@ export function auditEvent(facts: AuditFacts, occurredAt = new Date()): Outgoing
     causationId: facts.causationId,
     traceparent: facts.traceparent,
   };
+}
+
+/**
+ * The event's source: the fields given, else those of the HTTP request in progress (the service
+ * answering it, the client's IP and User-Agent), with this machine's host name. Undefined when no
+ * service is known (jobs and message handlers that name none): audit-writer then records "unknown".
+ */
+export function auditSourceOf(given: Partial<AuditSource> = {}): AuditSource | undefined {
+  const request = currentRequestContext();
+  const service = bounded(given.service ?? request?.service, 'service');
+  if (!service) return undefined;
+  return {
+    service,
+    host: bounded(given.host ?? hostname(), 'host'),
+    ip: bounded(given.ip ?? request?.clientIp, 'ip'),
+    userAgent: bounded(given.userAgent ?? request?.userAgent, 'userAgent'),
+  };
+}
+
+function bounded(value: string | undefined, field: keyof typeof SOURCE_LIMITS): string | undefined {
+  if (!value) return undefined;
+  const cut = value.slice(0, SOURCE_LIMITS[field]);
+  // A cut between the halves of a surrogate pair would leave text the contract refuses.
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }

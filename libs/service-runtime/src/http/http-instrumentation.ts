@@ -17,14 +17,15 @@ function routeOf(request: FastifyRequest): string {
 }
 
 /**
- * Request context for log lines, the request id echoed in the response, and the request
+ * Request context for log lines and audit events, the request id echoed in the response, and the request
  * duration histogram, for every route including health and metrics. While the service shuts down,
  * responses close their connection: a keep-alive socket would otherwise hold the shutdown open.
  */
-export function instrumentHttp(fastify: FastifyInstance, metrics: ServiceMetrics, isClosing: () => boolean): void {
+export function instrumentHttp(fastify: FastifyInstance, metrics: ServiceMetrics, isClosing: () => boolean, service?: string): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
-    runWithRequestContext({ requestId: request.id }, done);
+    const userAgent = request.headers['user-agent'];
+    runWithRequestContext({ requestId: request.id, service, clientIp: request.ip, userAgent: typeof userAgent === 'string' ? userAgent : undefined }, done);
   });
   fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (isClosing()) reply.header('connection', 'close');

@@ -1,0 +1,10 @@
+import { StartServiceOptions } from '@comply/service-runtime';
+import { AppModule } from './app.module';
+import { auditSchema } from './database/schema';
+
+/** How audit-writer starts, shared by main.ts and the tests that run it in-process. */
+export const auditWriterService: StartServiceOptions<Record<string, never>> = {
+  service: 'audit-writer',
+  module: AppModule,
+  schema: auditSchema,
+};
