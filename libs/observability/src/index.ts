@@ -3,3 +3,4 @@ export { createLogger, REDACTED_PATHS, type Logger, type LoggerSettings } from '
 export { createServiceMetrics, type ServiceMetrics } from './metrics';
 export { NestPinoLogger } from './nest-logger';
 export { currentRequestContext, runWithRequestContext, type RequestContext } from './request-context';
+export { serviceIdentity, setServiceIdentity } from './service-identity';

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SettingsSpec } from '@comply/config';
 import { ExceptionPassthroughFilter } from '@comply/messaging';
-import { NestPinoLogger } from '@comply/observability';
+import { NestPinoLogger, setServiceIdentity } from '@comply/observability';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { instrumentHttp, requestIdFor } from './http/http-instrumentation';
 import { PlatformModule } from './platform.module';
@@ -29,6 +29,7 @@ class ServiceRootModule {}
 /** Builds and starts one service: configuration, logging, metrics, health, database, HTTP. */
 export async function startService<E extends SettingsSpec>(options: StartServiceOptions<E>): Promise<RunningService> {
   const runtime = createServiceRuntime(options);
+  setServiceIdentity(runtime.service.name);
   const { logger, metrics } = runtime;
   const config: CommonServiceConfig = runtime.config;
   const adapter = new FastifyAdapter({

@@ -1,13 +1,22 @@
 import { auditEventV1 } from '@comply/contracts';
-import { runWithRequestContext } from '@comply/observability';
+import { runWithRequestContext, setServiceIdentity } from '@comply/observability';
 import { hostname } from 'node:os';
 import { auditEvent } from './audit-event';
 
 const facts = { actor: { type: 'user' as const, id: 'platform-admin' }, action: 'plan.create', resource: { type: 'plan', id: 'team' }, correlationId: 'req-1' };
 
 describe('auditEvent', () => {
-  it('records no source outside a request when the caller names none', () => {
+  afterEach(() => setServiceIdentity(undefined));
+
+  it('records no source outside a request when the caller names none and the process runs no service', () => {
     expect(auditEvent(facts).payload.source).toBeUndefined();
+  });
+
+  it("outside a request (a message handler, a job), takes the service this process runs, with this machine's host", () => {
+    setServiceIdentity('billing');
+    expect(auditEvent(facts).payload.source).toEqual({ service: 'billing', host: hostname().slice(0, 255) });
+    const inRequest = runWithRequestContext({ requestId: 'r', service: 'core-store' }, () => auditEvent(facts));
+    expect(inRequest.payload.source?.service).toBe('core-store');
   });
 
   it("takes the service, client IP and user agent of the request in progress, and this machine's host", () => {

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { AuditActorType, AuditEventV1, AuditOutcome, AuditSource } from '@comply/contracts';
-import { currentRequestContext } from '@comply/observability';
+import { currentRequestContext, serviceIdentity } from '@comply/observability';
 import type { OutgoingEvent } from './outbox';
 
 export interface AuditActor {
@@ -52,12 +52,13 @@ export function auditEvent(facts: AuditFacts, occurredAt = new Date()): Outgoing
 
 /**
  * The event's source: the fields given, else those of the HTTP request in progress (the service
- * answering it, the client's IP and User-Agent), with this machine's host name. Undefined when no
- * service is known (jobs and message handlers that name none): audit-writer then records "unknown".
+ * answering it, the client's IP and User-Agent), else the service this process runs (message
+ * handlers, jobs), with this machine's host name. Undefined when no service is known at all:
+ * audit-writer then records "unknown".
  */
 export function auditSourceOf(given: Partial<AuditSource> = {}): AuditSource | undefined {
   const request = currentRequestContext();
-  const service = bounded(given.service ?? request?.service, 'service');
+  const service = bounded(given.service ?? request?.service ?? serviceIdentity(), 'service');
   if (!service) return undefined;
   return {
     service,
