@@ -114,6 +114,28 @@ describe('MessageProcessor inbox (idempotent consumer)', () => {
     expect(new Set(transactions.map(([txid]) => txid)).size).toBe(3);
   });
 
+  it('cuts a received batch into units the consumer can run in parallel: per batch handler, in arrival order, at most its batchSize', () => {
+    const heavy: EventHandler = { batch: true, batchSize: 2, inbox: false, invoke: async () => undefined };
+    const light: EventHandler = { batch: true, batchSize: 200, inbox: false, invoke: async () => undefined };
+    const message = (messageId: string, subject: string) => ({ messageId, subject }) as unknown as ServiceBusReceivedMessage;
+    const units = new MessageProcessor({
+      subscription: 'mapping-events/core-store',
+      subjects: ['mapping.batch.v1', 'mapping.result.v1'],
+      handlerFor: (type) => ({ 'mapping.batch.v1': heavy, 'mapping.result.v1': light })[type],
+      database: bed.app,
+      retry: { maxAttempts: 3, baseDelayMs: 10, maxDelayMs: 10 },
+      logger: silentLogger,
+    }).unitsOf([
+      message('b1', 'mapping.batch.v1'),
+      message('r1', 'mapping.result.v1'),
+      message('b2', 'mapping.batch.v1'),
+      message('x1', 'no.such.v1'),
+      message('b3', 'mapping.batch.v1'),
+      message('r2', 'mapping.result.v1'),
+    ]);
+    expect(units.map((unit) => unit.map((m) => m.messageId))).toEqual([['b1', 'b2'], ['b3'], ['r1', 'r2'], ['x1']]);
+  });
+
   it('dead-letters a subject it has no handler for, naming the subscription', async () => {
     expect(await processor(null).processOne(delivered('nohandler-1', recordStored()))).toEqual({
       kind: 'deadLetter',

@@ -57,6 +57,29 @@ export class MessageProcessor {
   }
 
   /**
+   * A received batch cut into the units handled, committed and settled independently: each
+   * handler's messages in arrival order, at most its `batchSize` per unit, so the consumer can run
+   * units in parallel. Messages no batch handler takes (unknown subjects, single-message handlers)
+   * form units of their own and are handled as processBatch handles them.
+   */
+  unitsOf(messages: ServiceBusReceivedMessage[]): ServiceBusReceivedMessage[][] {
+    const byHandler = new Map<EventHandler | undefined, ServiceBusReceivedMessage[]>();
+    for (const message of messages) {
+      const handler = this.options.handlerFor(String(message.subject ?? ''));
+      const key = handler?.batch ? handler : undefined;
+      const group = byHandler.get(key) ?? [];
+      group.push(message);
+      byHandler.set(key, group);
+    }
+    return [...byHandler].flatMap(([handler, group]) => {
+      const size = handler?.batchSize ?? group.length;
+      const units: ServiceBusReceivedMessage[][] = [];
+      for (let start = 0; start < group.length; start += size) units.push(group.slice(start, start + size));
+      return units;
+    });
+  }
+
+  /**
    * The valid messages of a batch are handled in one transaction per handler, at most its
    * `batchSize` at a time: a subscription receives as many as its largest handler takes, and a
    * handler of heavy messages (each one a batch itself) asks for fewer. A transient failure

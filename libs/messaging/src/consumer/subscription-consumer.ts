@@ -12,7 +12,7 @@ export interface SubscriptionConsumerOptions {
   processor: MessageProcessor;
   /** Batch handlers get up to this many messages per transaction; otherwise messages come one by one. */
   batchSize: number | undefined;
-  /** Messages handled at once, or with a batch handler, batches in flight. */
+  /** Messages handled at once, or with a batch handler, units (batches of at most its batch size) in flight. */
   concurrency: number;
   metrics: ConsumerMetrics;
   logger: Logger;
@@ -98,7 +98,9 @@ export class SubscriptionConsumer {
 
   /**
    * Receives the next batch while earlier ones are still being handled, up to `concurrency`
-   * batches in flight: receiving, the database and settling overlap instead of taking turns.
+   * units in flight: receiving, the database and settling overlap instead of taking turns. A
+   * received batch is cut into units of at most each handler's batch size, so a receive of many
+   * heavy messages (each a batch itself) is spread over the slots rather than handled in turn.
    */
   private async batchLoop(): Promise<void> {
     const handling = new Set<Promise<void>>();
@@ -116,9 +118,11 @@ export class SubscriptionConsumer {
         await new Promise((r) => setTimeout(r, RECEIVE_ERROR_PAUSE_MS));
         continue;
       }
-      if (messages.length === 0) continue;
-      const work = this.track(this.handleBatch(messages)).finally(() => handling.delete(work));
-      handling.add(work);
+      for (const unit of this.options.processor.unitsOf(messages)) {
+        while (handling.size >= this.options.concurrency) await Promise.race(handling);
+        const work = this.track(this.handleBatch(unit)).finally(() => handling.delete(work));
+        handling.add(work);
+      }
     }
     await Promise.all(handling);
   }
