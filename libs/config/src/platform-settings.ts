@@ -34,6 +34,27 @@ export const platformSettings = {
     default: 'http://127.0.0.1:3001',
     doc: "core-store's base URL, whose admin API republishes the tenant directory. The admin token comes from ADMIN_TOKEN, else from the one `npm start` keeps under DATA_DIR.",
   }),
+  AUDIT_WRITER_URL: setting.url({
+    protocols: ['http', 'https'],
+    readBy: '`npm run audit`',
+    default: 'http://127.0.0.1:3004',
+    doc: "audit-writer's base URL, which `npm run audit` verifies, exports and reports from. Credentials: `--api-key`/AUDIT_API_KEY (a tenant's read key), else ADMIN_TOKEN, else the one `npm start` keeps under DATA_DIR.",
+  }),
+  BLOB_CONNECTION_STRING: optional(setting.string({
+    readBy: '`npm start`',
+    secret: true,
+    doc: 'Azure Storage connection string (account key or SAS); `npm start` passes it to the services. Unset, and BLOB_ACCOUNT_URL unset too: `npm start` runs Azurite, keeping blobs under DATA_DIR/azurite.',
+  })),
+  BLOB_ACCOUNT_URL: optional(setting.url({
+    protocols: ['https'],
+    readBy: '`npm start`',
+    doc: 'Blob service URL of a storage account (`https://<account>.blob.core.windows.net`), reached with Entra ID; the services read it too. When set, `npm start` starts no Azurite.',
+  })),
+  AZURITE_BLOB_PORT: setting.port({
+    readBy: '`npm start`',
+    default: 10000,
+    doc: "Port of the Azurite blob service that `npm start` runs (on 127.0.0.1) when neither BLOB_CONNECTION_STRING nor BLOB_ACCOUNT_URL is set; the services' default BLOB_CONNECTION_STRING expects 10000.",
+  }),
   SERVICEBUS_EMULATOR_PORT: setting.port({
     readBy: '`npm start`',
     default: 5673,

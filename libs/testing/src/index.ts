@@ -1,3 +1,4 @@
+export { describeBlobSource, resolveBlobStorage, type BlobSource, type ResolvedBlobStorage } from './blob-resolution';
 export { hasContainerRuntime } from './container-runtime';
 export { describePostgres, LOCAL_POSTGRES_URL, resolvePostgres, type PostgresSource, type ResolvedPostgres } from './postgres-resolution';
 export { LOCAL_REDIS_URL, resolveRedis, type RedisSource, type ResolvedRedis } from './redis-resolution';
@@ -5,7 +6,8 @@ export { createTestDatabase, testAdminUrl, TEST_ADMIN_URL_VARIABLE, type TestDat
 export { until, type PollOptions } from './poll-until';
 export { queryOnce } from './query-once';
 export { drainSubscription, startTestServiceBus } from './test-servicebus';
-export { TEST_REDIS_URL_VARIABLE } from './jest/harness-state';
+export { TEST_BLOB_CONNECTION_STRING_VARIABLE, TEST_REDIS_URL_VARIABLE } from './jest/harness-state';
+export { testBlobConnectionString, testContainerName } from './test-blob-storage';
 export { testRedisUrl } from './test-redis';
 export { workspaceRoot } from '@comply/local-infra';
 export { HOSTILE_STRINGS, hostileNumber, hostileString, hostileValue, hostileVariantOf, nestedObject, PROPERTY_SEED } from './hostile-input';

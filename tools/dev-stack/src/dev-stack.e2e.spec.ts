@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
+import { BlobStore } from '@comply/blob-storage';
 import { SERVICES } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
-import { freePortRange, isPortOpen, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
+import { azuriteConnectionString, freePortRange, isPortOpen, startAzurite, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
 import { emulatorConnectionString, emulatorTopology, startEmulator } from '@comply/servicebus-emulator';
 import { queryOnce, until } from '@comply/testing';
 
@@ -21,7 +22,7 @@ interface Stack {
 async function startStack(env: Record<string, string>): Promise<Stack> {
   const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
     cwd: workspaceRoot(__dirname),
-    env: { ...process.env, DATABASE_URL: '', SERVICEBUS_CONNECTION_STRING: '', ...env },
+    env: { ...process.env, DATABASE_URL: '', SERVICEBUS_CONNECTION_STRING: '', BLOB_CONNECTION_STRING: '', BLOB_ACCOUNT_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -297,6 +298,15 @@ async function expectFreeTierThenUpgrade(portBase: number, connectionString: str
   expect(subscription.body).toMatchObject({ plan: { code: 'starter' }, source: 'subscription' });
 }
 
+/** The stack's Azurite keeps blobs create-only through the library the services use. */
+async function expectBlobStorageServes(connectionString: string): Promise<void> {
+  const store = BlobStore.fromConnectionString(connectionString, 'dev-stack-e2e');
+  await store.ensureContainer();
+  expect(await store.putIfAbsent('probe/first.txt', 'first')).toEqual({ created: true });
+  expect(await store.putIfAbsent('probe/first.txt', 'second')).toEqual({ created: false });
+  expect((await store.get('probe/first.txt'))?.toString()).toBe('first');
+}
+
 async function expectAllStopped(portBase: number, otherPorts: number[]): Promise<void> {
   const ports = [...SERVICES.map((_, i) => portBase + i), ...otherPorts];
   const open = await Promise.all(ports.map((port) => isPortOpen('127.0.0.1', port)));
@@ -308,14 +318,16 @@ describe('npm start (tools/dev-stack)', () => {
 
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('with nothing configured: embedded PostgreSQL, the Service Bus emulator, five migrated databases, five ready services; Ctrl-C stops all', async () => {
-    const portBase = await freePortRange(SERVICES.length + 2);
+  it('with nothing configured: embedded PostgreSQL, the Service Bus emulator, Azurite, five migrated databases, five ready services; Ctrl-C stops all', async () => {
+    const portBase = await freePortRange(SERVICES.length + 3);
     const pgPort = portBase + SERVICES.length;
     const serviceBusPort = pgPort + 1;
+    const azuritePort = pgPort + 2;
     const stack = await startStack({
       DATA_DIR: dataDir,
       EMBEDDED_PG_PORT: String(pgPort),
       SERVICEBUS_EMULATOR_PORT: String(serviceBusPort),
+      AZURITE_BLOB_PORT: String(azuritePort),
       SERVICE_PORT_BASE: String(portBase),
       API_KEY_CACHE_TTL_MS: String(API_KEY_CACHE_TTL_MS),
     });
@@ -324,6 +336,11 @@ describe('npm start (tools/dev-stack)', () => {
       expect(stack.output()).toContain(`Service Bus: emulator 127.0.0.1:${serviceBusPort}`);
       const connectionString = emulatorConnectionString('127.0.0.1', serviceBusPort);
       expect(stack.output()).toContain(connectionString);
+      expect(stack.output()).toContain(`Blob storage: Azurite 127.0.0.1:${azuritePort} (${join(dataDir, 'azurite')})`);
+      expect(stack.output()).toMatch(new RegExp(`^Blob storage +Azurite 127\\.0\\.0\\.1:${azuritePort} `, 'm'));
+      const blobConnectionString = azuriteConnectionString('127.0.0.1', azuritePort);
+      expect(stack.output()).toContain(`BLOB_CONNECTION_STRING=${blobConnectionString}`);
+      await expectBlobStorageServes(blobConnectionString);
       const adminToken = /ADMIN_TOKEN=(\S+)/.exec(stack.output())?.[1];
       expect(adminToken).toBeDefined();
       expect(existsSync(join(dataDir, 'admin-token'))).toBe(true);
@@ -341,21 +358,26 @@ describe('npm start (tools/dev-stack)', () => {
     }
     expect(await stack.exit).toBe(0);
     expect(stack.output()).toContain('stopped.');
-    await expectAllStopped(portBase, [pgPort, serviceBusPort]);
+    await expectAllStopped(portBase, [pgPort, serviceBusPort, azuritePort]);
+    expect(existsSync(join(dataDir, 'azurite', '__blobstorage__'))).toBe(true);
   }, 240_000);
 
-  it('with DATABASE_URL and SERVICEBUS_CONNECTION_STRING set: uses those and starts neither PostgreSQL nor an emulator', async () => {
+  it('with DATABASE_URL, SERVICEBUS_CONNECTION_STRING and BLOB_CONNECTION_STRING set: uses those and starts neither PostgreSQL nor an emulator', async () => {
     const serverDir = mkdtempSync(join(tmpdir(), 'comply-external-pg-'));
     const external = await startEmbeddedPostgres({ dataDir: serverDir, port: 0 });
     const externalServiceBus = await startEmulator({ port: 0, topology: emulatorTopology(PLATFORM_TOPOLOGY) });
+    const externalBlob = await startAzurite({ port: 0 });
     const stackDir = mkdtempSync(join(tmpdir(), 'comply-dev-stack-url-'));
-    const portBase = await freePortRange(SERVICES.length + 1);
+    const portBase = await freePortRange(SERVICES.length + 2);
     const unusedEmulatorPort = portBase + SERVICES.length;
+    const unusedAzuritePort = unusedEmulatorPort + 1;
     try {
       const stack = await startStack({
         DATABASE_URL: external.adminUrl,
         SERVICEBUS_CONNECTION_STRING: externalServiceBus.connectionString,
         SERVICEBUS_EMULATOR_PORT: String(unusedEmulatorPort),
+        BLOB_CONNECTION_STRING: externalBlob.connectionString,
+        AZURITE_BLOB_PORT: String(unusedAzuritePort),
         DATA_DIR: stackDir,
         SERVICE_PORT_BASE: String(portBase),
       });
@@ -363,17 +385,23 @@ describe('npm start (tools/dev-stack)', () => {
         expect(stack.output()).toContain(`PostgreSQL: DATABASE_URL 127.0.0.1:${external.port}`);
         expect(stack.output()).toContain(`Service Bus: SERVICEBUS_CONNECTION_STRING 127.0.0.1:${externalServiceBus.port}`);
         expect(stack.output()).not.toContain(externalServiceBus.connectionString);
+        expect(stack.output()).toContain(`Blob storage: BLOB_CONNECTION_STRING http://127.0.0.1:${externalBlob.port}/devstoreaccount1`);
+        expect(stack.output()).not.toContain(externalBlob.connectionString);
         expect(await isPortOpen('127.0.0.1', unusedEmulatorPort)).toBe(false);
+        expect(await isPortOpen('127.0.0.1', unusedAzuritePort)).toBe(false);
         await expectEveryServiceHealthy(portBase);
         expect(existsSync(join(stackDir, 'postgres'))).toBe(false);
+        expect(existsSync(join(stackDir, 'azurite'))).toBe(false);
       } finally {
         stack.child.kill('SIGTERM');
       }
       expect(await stack.exit).toBe(0);
-      await expectAllStopped(portBase, [unusedEmulatorPort]);
+      await expectAllStopped(portBase, [unusedEmulatorPort, unusedAzuritePort]);
       expect(await isPortOpen('127.0.0.1', external.port)).toBe(true);
       expect(await isPortOpen('127.0.0.1', externalServiceBus.port)).toBe(true);
+      expect(await isPortOpen('127.0.0.1', externalBlob.port)).toBe(true);
     } finally {
+      await externalBlob.stop();
       await externalServiceBus.stop();
       await external.stop();
       rmSync(serverDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { SERVICES, serviceNamed } from '@comply/config';
 import { workspaceRoot } from '@comply/local-infra';
 import { runMigrations } from '@comply/persistence';
+import { BlobStorageForStack, provideBlobStorage } from './blob-storage-infrastructure';
 import { LocalAdminToken, localAdminToken, localStripeWebhookSecret, LocalWebhookSecret } from './local-secrets';
 import { providePostgres, PostgresForStack } from './postgres-infrastructure';
 import { ServiceProcess, spawnService, waitUntilReady } from './service-process';
@@ -13,6 +14,9 @@ export interface DevStackOptions {
   embeddedPgPort: number;
   serviceBusConnectionString: string | undefined;
   serviceBusEmulatorPort: number;
+  blobConnectionString: string | undefined;
+  blobAccountUrl: string | undefined;
+  azuriteBlobPort: number;
   servicePortBase: number;
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -22,6 +26,7 @@ export interface DevStackOptions {
 export interface RunningStack {
   postgres: PostgresForStack;
   serviceBus: ServiceBusForStack;
+  blobStorage: BlobStorageForStack;
   services: ServiceProcess[];
   /** Bearer token of core-store's admin API. */
   adminToken: LocalAdminToken;
@@ -34,12 +39,14 @@ export interface RunningStack {
 /** Variables a service must not inherit: the admin credentials stay with the launcher. */
 const WITHHELD_FROM_SERVICES = ['DATABASE_URL'];
 
-function serviceEnv(
+/** One service's environment: the launcher's, minus what is withheld, plus its database and the stack's infrastructure. */
+export function serviceEnv(
   base: NodeJS.ProcessEnv,
   adminUrl: string,
   database: string,
   serviceName: string,
   serviceBusConnectionString: string,
+  blobEnv: Record<string, string>,
 ): NodeJS.ProcessEnv {
   const server = new URL(adminUrl);
   const env: NodeJS.ProcessEnv = { ...base };
@@ -53,12 +60,13 @@ function serviceEnv(
     DB_USER: `${database}_app`,
     ...(base[passwordVariable] ? { DB_PASSWORD: base[passwordVariable] } : {}),
     SERVICEBUS_CONNECTION_STRING: serviceBusConnectionString,
+    ...blobEnv,
   };
 }
 
 /**
- * What `npm start` does: infrastructure (PostgreSQL and Service Bus now; blob storage and cache
- * join here), migrations of all five databases, then the five services, returning once all are ready.
+ * What `npm start` does: infrastructure (PostgreSQL, Service Bus, blob storage), migrations of all
+ * five databases, then the five services, returning once all are ready.
  * On any failure it stops whatever it had started before rethrowing.
  */
 export async function startDevStack(options: DevStackOptions): Promise<RunningStack> {
@@ -89,6 +97,15 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
     started.push(() => serviceBus.stop());
     options.log(`Service Bus: ${serviceBus.description}`);
 
+    const blobStorage = await provideBlobStorage({
+      connectionString: options.blobConnectionString,
+      accountUrl: options.blobAccountUrl,
+      dataDir,
+      azuritePort: options.azuriteBlobPort,
+    });
+    started.push(() => blobStorage.stop());
+    options.log(`Blob storage: ${blobStorage.description}`);
+
     for (const service of SERVICES) {
       const result = await runMigrations({
         adminUrl: postgres.adminUrl,
@@ -110,13 +127,13 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
           service: serviceNamed(service.name),
           root,
           port: options.servicePortBase + index,
-          env: serviceEnv(ownEnv, postgres.adminUrl, service.database, service.name, serviceBus.connectionString),
+          env: serviceEnv(ownEnv, postgres.adminUrl, service.database, service.name, serviceBus.connectionString, blobStorage.serviceEnv),
           logDir: join(dataDir, 'logs'),
         }),
       );
     });
     await Promise.all(services.map((s) => waitUntilReady(s, options.readyTimeoutMs ?? 60_000)));
-    return { postgres, serviceBus, services, adminToken, stripeWebhookSecret, stop };
+    return { postgres, serviceBus, blobStorage, services, adminToken, stripeWebhookSecret, stop };
   } catch (error) {
     await stop();
     throw error;

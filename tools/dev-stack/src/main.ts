@@ -15,15 +15,19 @@ async function main(): Promise<void> {
     embeddedPgPort: config.EMBEDDED_PG_PORT,
     serviceBusConnectionString: config.SERVICEBUS_CONNECTION_STRING,
     serviceBusEmulatorPort: config.SERVICEBUS_EMULATOR_PORT,
+    blobConnectionString: config.BLOB_CONNECTION_STRING,
+    blobAccountUrl: config.BLOB_ACCOUNT_URL,
+    azuriteBlobPort: config.AZURITE_BLOB_PORT,
     servicePortBase: config.SERVICE_PORT_BASE,
     env: process.env,
     log: say,
   });
   say(`\n${statusTable(stack, process.cwd())}\n`);
-  say(`PostgreSQL: ${stack.postgres.description}`);
-  say(`Service Bus: ${stack.serviceBus.description}`);
   if (stack.serviceBus.printableConnectionString) {
-    say(`  SERVICEBUS_CONNECTION_STRING=${stack.serviceBus.printableConnectionString}`);
+    say(`the Service Bus emulator:\n  SERVICEBUS_CONNECTION_STRING=${stack.serviceBus.printableConnectionString}`);
+  }
+  if (stack.blobStorage.printableConnectionString) {
+    say(`Azurite (its published development account; the services got it):\n  BLOB_CONNECTION_STRING=${stack.blobStorage.printableConnectionString}`);
   }
   if (stack.adminToken.file) {
     say(`admin token of every service's operator API (kept in ${stack.adminToken.file}; set ADMIN_TOKEN to choose your own):`);

@@ -6,3 +6,4 @@ export interface HarnessState {
 export const HARNESS_STATE = '__complyTestHarness';
 export const TEST_REDIS_URL_VARIABLE = 'COMPLY_TEST_REDIS_URL';
 export const TEST_REDIS_NOTES_VARIABLE = 'COMPLY_TEST_REDIS_NOTES';
+export const TEST_BLOB_CONNECTION_STRING_VARIABLE = 'COMPLY_TEST_BLOB_CONNECTION_STRING';
