@@ -219,6 +219,7 @@ describe('core-store under hostile input', () => {
 
   it.each<[EventType, string, string]>([
     ['mapping.result.v1', 'mapping-events', 'mapping-events/core-store'],
+    ['mapping.batch.v1', 'mapping-events', 'mapping-events/core-store'],
     ['billing.quota.changed.v1', 'billing-events', 'billing-events/core-store'],
     ['backup.completed.v1', 'backup-events', 'backup-events/core-store'],
     ['backup.failed.v1', 'backup-events', 'backup-events/core-store'],

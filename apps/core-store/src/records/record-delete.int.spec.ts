@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { auditEventV1, recordDeletedV1 } from '@comply/contracts';
 import { parseApiKey } from '@comply/tenant-directory';
 import { uuidv7 } from '../database/uuidv7';
@@ -56,6 +57,7 @@ describe('DELETE /v1/records/:id', () => {
       tenantId: tenantA.id,
       correlationId: 'req-delete-1',
       occurredAt: deleted[0].body.deletedAt,
+      source: { service: 'core-store', host: hostname(), ip: '127.0.0.1', userAgent: expect.any(String) },
     });
     expect(audited[0]).toMatchObject({ tenant_id: tenantA.id, correlation_id: 'req-delete-1' });
 
