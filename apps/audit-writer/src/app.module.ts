@@ -3,10 +3,13 @@ import { auditWriterOpenApi } from '@comply/contracts';
 import { DocsModule } from '@comply/service-runtime';
 import { TenantDirectoryModule } from '@comply/tenant-directory';
 import { CaptureModule } from './capture/capture.module';
+import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { AuditEventsModule } from './events/audit-events.module';
+import { AuditExportModule } from './export/audit-export.module';
 import { LogAccessModule } from './log-access/log-access.module';
 import { PartitionsModule } from './partitions/partitions.module';
 import { AuditProofsModule } from './proofs/audit-proofs.module';
+import { ReportsModule } from './reports/reports.module';
 import { VerificationModule } from './verification/verification.module';
 
 /**
@@ -23,8 +26,11 @@ import { VerificationModule } from './verification/verification.module';
     CaptureModule,
     LogAccessModule,
     AuditEventsModule,
+    CheckpointsModule,
     VerificationModule,
     AuditProofsModule,
+    ReportsModule,
+    AuditExportModule,
     DocsModule.forDocument(auditWriterOpenApi),
   ],
 })

@@ -97,3 +97,4 @@ export { coreStoreOpenApi } from './http/core-store-openapi';
 export { billingOpenApi } from './http/billing-openapi';
 export * from './http/audit-api';
 export { auditWriterOpenApi } from './http/audit-writer-openapi';
+export * from './compliance';

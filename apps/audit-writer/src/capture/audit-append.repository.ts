@@ -10,6 +10,8 @@ export interface LockedHead {
   /** Entries so far: the last sequence. */
   size: number;
   headHash: Buffer;
+  /** The Merkle frontier at `size` (audit_logs.frontier); null for a log from before it was kept, until backfilled. */
+  frontier: Buffer | null;
   /** The database clock after the lock, to the millisecond, never before the previous append's. */
   recordedAt: Date;
 }
@@ -50,18 +52,32 @@ export class AuditAppendRepository {
     await tx.execute(sql`insert into ${auditLogs} (log_id, tenant_id, head_hash) values (${logId}, ${tenantId}, ${GENESIS_PREV_HASH})
       on conflict (log_id) do nothing`);
     // The CTE's row is locked before the outer projection reads the clock.
-    const result = await tx.execute<{ size: string; head_hash: Buffer; recorded_at: string }>(sql`
-      with head as (select size, head_hash, updated_at from ${auditLogs} where log_id = ${logId} for update)
-      select size, head_hash,
+    const result = await tx.execute<{ size: string; head_hash: Buffer; frontier: Buffer | null; recorded_at: string }>(sql`
+      with head as (select size, head_hash, frontier, updated_at from ${auditLogs} where log_id = ${logId} for update)
+      select size, head_hash, frontier,
              to_char(greatest(date_trunc('milliseconds', clock_timestamp()), head.updated_at) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as recorded_at
         from head`);
     const [head] = result.rows;
     if (!head) throw new Error(`audit log ${logId}: head row not visible after insert`);
-    return { size: Number(head.size), headHash: head.head_hash, recordedAt: new Date(head.recorded_at) };
+    return { size: Number(head.size), headHash: head.head_hash, frontier: head.frontier, recordedAt: new Date(head.recorded_at) };
   }
 
-  /** All rows in one fixed statement over one JSON parameter, then the head moves to the last of them. */
-  async append(tx: AuditTransaction, logId: string, rows: AppendedRow[], recordedAt: Date): Promise<void> {
+  /** Logs appended to before the frontier was kept, whose frontier is still to be computed; across tenants. */
+  async logsWithoutFrontier(tx: AuditTransaction): Promise<string[]> {
+    const result = await tx.execute<{ log_id: string }>(sql`select log_id from audit_log_heads() where not has_frontier`);
+    return result.rows.map((row) => row.log_id);
+  }
+
+  /** Stores the frontier computed for a log whose head (locked by the caller) had none. */
+  async backfillFrontier(tx: AuditTransaction, logId: string, frontier: Buffer): Promise<void> {
+    await tx.execute(sql`update ${auditLogs} set frontier = ${frontier} where log_id = ${logId} and frontier is null`);
+  }
+
+  /**
+   * All rows in one fixed statement over one JSON parameter; in the same statement the head moves
+   * to the last of them and the frontier to `frontier`, the Merkle frontier after them.
+   */
+  async append(tx: AuditTransaction, logId: string, rows: AppendedRow[], recordedAt: Date, frontier: Buffer): Promise<void> {
     const last = rows[rows.length - 1];
     if (!last) return;
     const tenantId = logId === PLATFORM_LOG_ID ? null : logId;
@@ -97,7 +113,7 @@ export class AuditAppendRepository {
                actor_id text, action text, resource_type text, resource_id text, outcome text, correlation_id text, service text, host text,
                source_ip text, user_agent text, details jsonb, canonical text, leaf_hash text, prev_hash text, hash text)
       )
-      update ${auditLogs} set size = ${last.sequence}, head_hash = ${last.hash}, updated_at = ${recordedAt.toISOString()}::timestamptz
+      update ${auditLogs} set size = ${last.sequence}, head_hash = ${last.hash}, frontier = ${frontier}, updated_at = ${recordedAt.toISOString()}::timestamptz
        where log_id = ${logId}`);
   }
 

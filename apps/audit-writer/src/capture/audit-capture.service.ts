@@ -5,8 +5,10 @@ import { PLATFORM_LOG_ID } from '../database/schema';
 import { canonicalEntryOf, logIdOf } from '../entries/audit-entry';
 import { canonicalBytes } from '../ledger/canonical-json';
 import { entryHash } from '../ledger/hash-chain';
+import { MerkleAccumulator } from '../ledger/merkle-accumulator';
 import { leafHash } from '../ledger/merkle-tree';
 import { AppendedRow, AuditAppendRepository } from './audit-append.repository';
+import { FrontierBackfill } from './frontier-backfill';
 
 type AuditIncoming = IncomingEvent<'audit.event.v1'>;
 
@@ -16,12 +18,16 @@ export type RejectEvent = (event: AuditIncoming, reason: string, description: st
 /**
  * Appends a batch of audit events to their logs, in order of arrival per log. Logs are taken in
  * sorted order, so two batches that share logs lock them in the same order and never deadlock.
- * Per log: lock the head, then number, canonicalize and chain the log's events from it, write
- * them in one statement and move the head.
+ * Per log: lock the head, then number, canonicalize and chain the log's events from it, extend
+ * the log's Merkle frontier with their leaves, write them in one statement and move the head and
+ * the frontier.
  */
 @Injectable()
 export class AuditCaptureService {
-  constructor(private readonly repository: AuditAppendRepository) {}
+  constructor(
+    private readonly repository: AuditAppendRepository,
+    private readonly frontiers: FrontierBackfill,
+  ) {}
 
   async append(tx: AuditTransaction, events: AuditIncoming[], reject: RejectEvent): Promise<void> {
     const byLog = new Map<string, AuditIncoming[]>();
@@ -44,6 +50,13 @@ export class AuditCaptureService {
 
   private async appendToLog(tx: AuditTransaction, logId: string, events: AuditIncoming[], reject: RejectEvent): Promise<void> {
     const head = await this.repository.lockHead(tx, logId);
+    let tree: MerkleAccumulator;
+    if (head.frontier) {
+      tree = MerkleAccumulator.fromFrontier(head.size, head.frontier);
+    } else {
+      tree = await this.frontiers.fromLeaves(tx, logId, head.size);
+      await this.repository.backfillFrontier(tx, logId, tree.frontier());
+    }
     const rows: AppendedRow[] = [];
     let prevHash = head.headHash;
     for (const event of events) {
@@ -56,6 +69,8 @@ export class AuditCaptureService {
         continue;
       }
       const hash = entryHash(prevHash, canonical);
+      const leaf = leafHash(canonical);
+      tree.add(leaf);
       rows.push({
         sequence: entry.sequence,
         occurredAt: entry.occurredAt,
@@ -73,12 +88,12 @@ export class AuditCaptureService {
         userAgent: entry.source.userAgent,
         details: entry.details,
         canonical,
-        leafHash: leafHash(canonical),
+        leafHash: leaf,
         prevHash,
         hash,
       });
       prevHash = hash;
     }
-    await this.repository.append(tx, logId, rows, head.recordedAt);
+    await this.repository.append(tx, logId, rows, head.recordedAt, tree.frontier());
   }
 }

@@ -50,7 +50,7 @@ describe('audit_log storage', () => {
       await app.query(`INSERT INTO audit_logs (log_id, tenant_id, head_hash) VALUES ($1, $1, $2)`, [tenantId, ZERO_HASH]);
       await app.query(`SELECT size FROM audit_logs WHERE log_id = $1 FOR UPDATE`, [tenantId]);
       for (let sequence = 0; sequence < entries; sequence++) await insertEntry(app, tenantId, tenantId, sequence);
-      await app.query(`UPDATE audit_logs SET size = $2, head_hash = $3, updated_at = now() WHERE log_id = $1`, [tenantId, entries, sha256('head')]);
+      await app.query(`UPDATE audit_logs SET size = $2, head_hash = $3, frontier = NULL, updated_at = now() WHERE log_id = $1`, [tenantId, entries, sha256('head')]);
     });
     return tenantId;
   }
@@ -164,7 +164,7 @@ describe('audit_log storage', () => {
         const head = await app.query(`SELECT size::int AS size FROM audit_logs WHERE log_id = 'platform' FOR UPDATE`);
         const sequence = head.rows[0].size as number;
         await insertEntry(app, 'platform', null, sequence);
-        await app.query(`UPDATE audit_logs SET size = size + 1 WHERE log_id = 'platform'`);
+        await app.query(`UPDATE audit_logs SET size = size + 1, frontier = NULL WHERE log_id = 'platform'`);
       });
       const seenByPlatform = await asApp('platform', () => app.query(`SELECT count(*)::int AS count FROM audit_log WHERE log_id = 'platform'`));
       expect(seenByPlatform.rows[0].count).toBeGreaterThanOrEqual(1);

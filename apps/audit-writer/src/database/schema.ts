@@ -30,6 +30,18 @@ export const auditLogs = pgTable(
     headHash: bytea('head_hash').notNull(),
     /** The recorded_at of the last append: the next one is never earlier, so recorded_at grows with sequence. */
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The Merkle frontier at `size`: the roots of the complete subtrees of the tree (one per set bit
+     * of size, largest first), 32 bytes each, concatenated. The root of the log at its size follows
+     * from it without reading the entries; each append extends it in the statement that moves the
+     * head. Null only for a log appended to before migration 0008, until it is computed from the
+     * log's leaf hashes (at start, or by the next append).
+     */
+    frontier: bytea('frontier').default(sql`''::bytea`),
+    /** Tree size of the log's latest stored checkpoint; 0 before the first. */
+    checkpointSize: bigint('checkpoint_size', { mode: 'number' }).notNull().default(0),
+    /** The frontier at checkpoint_size: the next checkpoint is signed only if the log's frontier extends it. */
+    checkpointFrontier: bytea('checkpoint_frontier').notNull().default(sql`''::bytea`),
   },
   (table) => [
     check(
@@ -38,6 +50,10 @@ export const auditLogs = pgTable(
     ),
     check('audit_logs_size_non_negative', sql`${table.size} >= 0`),
     check('audit_logs_head_hash_length', sql`octet_length(${table.headHash}) = 32`),
+    check('audit_logs_checkpoint_size_non_negative', sql`${table.checkpointSize} >= 0`),
+    // One 32-byte subtree root per set bit of the size.
+    check('audit_logs_frontier_shape', sql`${table.frontier} IS NULL OR octet_length(${table.frontier}) = 32 * bit_count(${table.size}::bit(64))`),
+    check('audit_logs_checkpoint_frontier_shape', sql`octet_length(${table.checkpointFrontier}) = 32 * bit_count(${table.checkpointSize}::bit(64))`),
   ],
 );
 

@@ -133,7 +133,13 @@ describe('audit read API', () => {
       await app.append(Array.from({ length: 12 }, (_, i) => incomingAudit(tenant.id, { details: { n: i } })));
       await tamper(`UPDATE audit_log SET details = '{"n": 99}' WHERE log_id = '${tenant.id}' AND sequence = 7`);
       const verdict = await app.request('GET', '/v1/audit/verify', { token: tenant.key });
-      expect(verdict.body).toEqual({ logId: tenant.id, intact: false, entriesChecked: 6, firstBroken: { sequence: 7, reason: 'content-mismatch' } });
+      expect(verdict.body).toEqual({
+        logId: tenant.id,
+        intact: false,
+        entriesChecked: 6,
+        firstBroken: { sequence: 7, reason: 'content-mismatch' },
+        detail: 'Entry 7 is the first that does not fit: a column differs from its canonical bytes.',
+      });
 
       await tamper(`UPDATE audit_log SET details = '{"n": 6}', canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '"n":3', '"n":33'), 'UTF8') WHERE log_id = '${tenant.id}' AND sequence IN (4, 7)`);
       const rewritten = await app.request('GET', '/v1/audit/verify', { token: tenant.key });

@@ -1,8 +1,12 @@
 import { API_KEY_SCOPES, EVENT_EXAMPLES, type ApiKeyScope, type AuditEventV1 } from '@comply/contracts';
 import type { IncomingEvent } from '@comply/messaging';
 import { startServiceTestApp, type ServiceTestApp, type ServiceTestAppOptions } from '@comply/service-testing';
+import { testBlobConnectionString, testContainerName } from '@comply/testing';
 import { generateApiKey } from '@comply/tenant-directory';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { auditWriterService } from '../audit-writer-service';
 import { AuditCaptureService, RejectEvent } from '../capture/audit-capture.service';
 import { AuditDatabase } from '../database/audit-database';
@@ -22,9 +26,21 @@ export function incomingAudit(tenantId: string | undefined, overrides: Partial<A
   return { type: 'audit.event.v1', messageId, correlationId: payload.correlationId, tenantId, payload, deliveryCount: 0 };
 }
 
-/** audit-writer in-process on real infrastructure. */
+/**
+ * audit-writer in-process on real infrastructure: checkpoints go to a container of its own on the
+ * harness's blob storage, signed with a key file of its own; the periodic checkpoint waits an hour,
+ * so tests sign when they ask (POST /v1/audit/checkpoints) unless they set the interval.
+ */
 export async function startAuditWriterTestApp(options: ServiceTestAppOptions = {}): Promise<AuditWriterTestApp> {
-  const app = await startServiceTestApp(auditWriterService, options);
+  const keys = mkdtempSync(join(tmpdir(), 'audit-writer-keys-'));
+  const env = {
+    BLOB_CONNECTION_STRING: testBlobConnectionString(),
+    AUDIT_CHECKPOINT_CONTAINER: testContainerName('audit-checkpoints'),
+    AUDIT_SIGNING_KEY_FILE: join(keys, 'checkpoint-signing-key.pem'),
+    AUDIT_CHECKPOINT_INTERVAL_MS: '3600000',
+    ...options.env,
+  };
+  const app = await startServiceTestApp(auditWriterService, { ...options, env }, () => rmSync(keys, { recursive: true, force: true }));
   const database = app.service.runtime.database as AuditDatabase;
   const capture = app.service.app.get(AuditCaptureService);
   return {

@@ -3,21 +3,21 @@ export interface CheckpointClaim {
   treeSize: number;
   /** 32 bytes. */
   rootHash: Uint8Array;
+  /** When it was signed. */
+  time: Date;
 }
 
 /**
- * Where verification finds the latest signed checkpoint of a log (whose signature the source has
- * checked). Provided under LATEST_CHECKPOINT_SOURCE; the default knows of none.
+ * Where verification finds the signed checkpoints of a log. Only checkpoints whose signature the
+ * source has checked are returned. Provided under LATEST_CHECKPOINT_SOURCE by the checkpoints module.
  */
 export interface LatestCheckpointSource {
+  /** The checkpoint with the largest tree size that verifies. */
   latest(logId: string): Promise<CheckpointClaim | undefined>;
+  /** The tree sizes of all the log's stored checkpoints, ascending (not yet verified). */
+  sizes(logId: string): Promise<number[]>;
+  /** The checkpoint of exactly `treeSize`, if it is stored and verifies. */
+  at(logId: string, treeSize: number): Promise<CheckpointClaim | undefined>;
 }
 
 export const LATEST_CHECKPOINT_SOURCE = Symbol('LATEST_CHECKPOINT_SOURCE');
-
-/** Until checkpoints are written: verification checks the chain alone. */
-export class NoCheckpoints implements LatestCheckpointSource {
-  async latest(): Promise<CheckpointClaim | undefined> {
-    return undefined;
-  }
-}

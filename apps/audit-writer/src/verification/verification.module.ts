@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { LATEST_CHECKPOINT_SOURCE, NoCheckpoints } from './latest-checkpoint-source';
+import { CheckpointsModule } from '../checkpoints/checkpoints.module';
 import { LogVerificationService } from './log-verification.service';
 import { VerificationController } from './verification.controller';
 
-/** GET /v1/audit/verify: a log checked end to end, against its latest checkpoint when there is one. */
+/** GET /v1/audit/verify: a log checked end to end, against its latest signed checkpoint when there is one. */
 @Module({
+  imports: [CheckpointsModule],
   controllers: [VerificationController],
-  providers: [LogVerificationService, { provide: LATEST_CHECKPOINT_SOURCE, useClass: NoCheckpoints }],
+  providers: [LogVerificationService],
   exports: [LogVerificationService],
 })
 export class VerificationModule {}

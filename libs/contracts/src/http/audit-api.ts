@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { COMPLIANCE_FRAMEWORKS } from '../compliance/compliance-catalog';
+import { EVIDENCE_KINDS } from '../compliance/evidence-kinds';
 import { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditEventV1, auditSource } from '../events/audit-events';
 import { boundedText, tenantId, timestamp } from '../events/shared-fields';
 
@@ -101,7 +103,18 @@ export const auditVerification = z
       .strictObject({
         treeSize: z.int().min(1),
         rootHash: sha256Hex.describe('The root the checkpoint signed, hex.'),
-        matches: z.boolean().describe('The Merkle root of the first treeSize entries equals rootHash.'),
+        time: z.string().describe('When it was signed (the database clock), ISO 8601 UTC with milliseconds.'),
+        matches: z
+          .boolean()
+          .describe('The Merkle root of the first treeSize entries equals rootHash. False also when the log breaks or ends before treeSize entries.'),
+        lastMatchingTreeSize: z
+          .int()
+          .min(0)
+          .optional()
+          .describe(
+            'When the entries chain intact but their root differs (the log was rewritten consistently): the largest tree size of an older checkpoint whose root the entries still match, 0 if none. ' +
+              'The rewrite starts after that entry and at or before the first checkpoint that no longer matches; the roots alone cannot say which entry.',
+          ),
       })
       .optional()
       .describe('The latest signed checkpoint of the log, when there is one.'),
@@ -117,6 +130,7 @@ export const auditVerification = z
       })
       .optional()
       .describe('The first entry that does not fit, when the log is not intact.'),
+    detail: z.string().optional().describe('What was found, in words, when the log is not intact.'),
   })
   .describe('Whether a log is intact.');
 export type AuditVerification = z.infer<typeof auditVerification>;
@@ -160,3 +174,156 @@ export const consistencyProof = z
   })
   .describe('An RFC 6962 consistency proof: the tree of oldSize is a prefix of the tree of newSize.');
 export type ConsistencyProofResponse = z.infer<typeof consistencyProof>;
+
+export const AUDIT_EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+export type AuditExportFormat = (typeof AUDIT_EXPORT_FORMATS)[number];
+
+export const auditExportQuery = z
+  .strictObject({
+    ...logSelector,
+    from: timestamp.describe('First instant of the period (inclusive), on recordedAt; ISO 8601 with offset, "+" encoded as %2B.'),
+    to: timestamp.describe('End of the period (exclusive), on recordedAt; after `from`.'),
+    format: z.enum(AUDIT_EXPORT_FORMATS).default('ndjson').describe('ndjson (verifiable: header with the signed checkpoint, entries, trailer with proofs) or csv (for spreadsheets).'),
+  })
+  .describe('The period of a log to export.');
+export type AuditExportQuery = z.infer<typeof auditExportQuery>;
+
+export const auditExportHeader = z
+  .strictObject({
+    type: z.literal('header'),
+    logId: tenantId,
+    from: z.string().describe('The period as requested, ISO 8601 UTC.'),
+    to: z.string(),
+    format: z.literal(1).describe('Version of this export format.'),
+    checkpoint: z
+      .string()
+      .nullable()
+      .describe('The C2SP signed note of the latest checkpoint, when it covers the last exported entry; null when none does (yet).'),
+  })
+  .describe('First line of an NDJSON export.');
+export type AuditExportHeader = z.infer<typeof auditExportHeader>;
+
+const exportProof = inclusionProof.describe('Inclusion proof of an exported entry in the tree of the header\'s checkpoint.');
+
+export const auditExportTrailer = z
+  .strictObject({
+    type: z.literal('trailer'),
+    entries: z.int().min(0).describe('Entry lines in the export.'),
+    firstSequence: z.int().min(1).nullable(),
+    lastSequence: z.int().min(1).nullable(),
+    inclusion: z
+      .strictObject({ first: exportProof, last: exportProof })
+      .nullable()
+      .describe('With the first and last entries, and every entry between, these prove the whole slice part of the checkpoint\'s tree; null without a checkpoint or entries.'),
+  })
+  .describe('Last line of an NDJSON export; a file without it was cut short.');
+export type AuditExportTrailer = z.infer<typeof auditExportTrailer>;
+
+export const COMPLIANCE_REPORT_FORMATS = ['json', 'html'] as const;
+
+/** What a report shows instead of a count for evidence no service writes to the trail yet. */
+export const NOT_COLLECTED = 'not collected';
+
+export const complianceReportQuery = z
+  .strictObject({
+    ...logSelector,
+    from: timestamp.describe('Start of the period, inclusive: entries whose occurredAt is at or after it (ISO 8601 with offset; encode "+" as %2B).'),
+    to: timestamp.describe('End of the period, exclusive; after `from`.'),
+    format: z.enum(COMPLIANCE_REPORT_FORMATS).default('json').describe('"json" (default), or "html": a self-contained printable page with the same content.'),
+  })
+  .describe('The log and period of a compliance report.');
+export type ComplianceReportQuery = z.infer<typeof complianceReportQuery>;
+
+const evidenceCount = z
+  .union([z.int().min(0), z.literal(NOT_COLLECTED)])
+  .describe('Entries in the period that are this evidence, or "not collected" when no service writes it to the trail yet (never a 0 standing in for it).');
+
+export const complianceEvidence = z
+  .strictObject({
+    kind: z.enum(EVIDENCE_KINDS),
+    title: z.string(),
+    count: evidenceCount,
+    notCollectedReason: z.string().optional().describe('Why the trail holds no such evidence, when count is "not collected".'),
+    firstAt: z.string().optional().describe('occurredAt of the earliest such entry in the period.'),
+    lastAt: z.string().optional().describe('occurredAt of the latest such entry in the period.'),
+    sampleSequences: z
+      .array(z.int().min(1))
+      .max(5)
+      .describe('Sequence numbers of up to 5 such entries (the first in the log): ask GET /v1/audit/proofs/inclusion for their proofs.'),
+  })
+  .describe('One kind of evidence of a control, counted from the trail.');
+export type ComplianceEvidence = z.infer<typeof complianceEvidence>;
+
+export const complianceReport = z
+  .strictObject({
+    framework: z.enum(COMPLIANCE_FRAMEWORKS),
+    frameworkTitle: z.string(),
+    logId: tenantId,
+    period: z.strictObject({ from: z.string(), to: z.string() }).describe('[from, to) on occurredAt, ISO 8601 UTC.'),
+    generatedAt: z.string(),
+    checkpoint: z
+      .strictObject({ treeSize: z.int().min(1), rootHash: sha256Hex })
+      .optional()
+      .describe('The latest signed checkpoint of the log when the report was made, if any: sample entries up to treeSize can be proven against its root.'),
+    controls: z.array(
+      z.strictObject({
+        id: z.string(),
+        title: z.string(),
+        labels: z.array(z.string()).describe('Taxonomy labels core-store maps to the control; empty for a control the trail evidences that no label maps to.'),
+        note: z.string().optional(),
+        evidence: z.array(complianceEvidence),
+      }),
+    ),
+    totals: z
+      .strictObject({
+        entries: z.int().min(0).describe('All entries of the log in the period.'),
+        evidenceEntries: z.int().min(0).describe('Entries in the period that are evidence of at least one control of the framework.'),
+        byKind: z.partialRecord(z.enum(EVIDENCE_KINDS), evidenceCount).describe('Each kind of evidence the framework uses, counted once however many controls use it.'),
+      })
+      .describe('Counts over the whole report.'),
+  })
+  .describe('Evidence from one audit log, for each control of a framework, over a period.');
+export type ComplianceReport = z.infer<typeof complianceReport>;
+
+export const auditCheckpoint = z
+  .strictObject({
+    logId: tenantId,
+    treeSize: z.int().min(1).describe('The log\'s entries 1..treeSize.'),
+    rootHash: sha256Hex.describe('RFC 6962 root of that tree, hex (the note has it in base64).'),
+    time: z.string().describe('When it was signed (the database clock), ISO 8601 UTC with milliseconds.'),
+    note: z
+      .string()
+      .describe('The C2SP signed note exactly as stored: origin `comply-ai/audit/<log id>`, size, base64 root, `time …`, a blank line, signature lines. Save it as a .note file for tools/audit-verifier.'),
+  })
+  .describe('A signed checkpoint of one log.');
+export type AuditCheckpointResponse = z.infer<typeof auditCheckpoint>;
+
+export const auditCheckpointsCreated = z
+  .strictObject({
+    checkpoints: z.array(
+      auditCheckpoint.extend({
+        created: z.boolean().describe('Signed and stored now; false: the log has not grown since this checkpoint, which is returned instead.'),
+      }),
+    ),
+    refused: z
+      .array(z.strictObject({ logId: tenantId, reason: z.string() }))
+      .describe('Logs not signed because their state does not extend their last checkpoint (an alarm is raised); empty normally.'),
+  })
+  .describe('The current checkpoint of each log asked for; logs without entries have none.');
+export type AuditCheckpointsCreated = z.infer<typeof auditCheckpointsCreated>;
+
+export const auditCheckpointsQuery = z
+  .strictObject(logSelector)
+  .describe('With the admin token: one log (`log` or `tenantId`), or every log when neither is given. A tenant key: its own log.');
+export type AuditCheckpointsQuery = z.infer<typeof auditCheckpointsQuery>;
+
+export const auditVerifierKey = z
+  .strictObject({
+    verifierKey: z.string().describe('C2SP verifier key `<key name>+<key id hex>+<base64(0x01 ‖ Ed25519 public key)>`: pass it to tools/audit-verifier as --vkey.'),
+    keyName: z.string(),
+    keyId: z.string().regex(/^[0-9a-f]{8}$/).describe('First 4 bytes of SHA-256(key name ‖ 0x0A ‖ 0x01 ‖ public key), hex.'),
+    algorithm: z.literal('ed25519'),
+    originPrefix: z.literal('comply-ai/audit/').describe('Checkpoint origins are this prefix and the log id.'),
+  })
+  .describe('The public key checkpoints are signed with. Fetch it once, keep it, and check every checkpoint against it.');
+export type AuditVerifierKey = z.infer<typeof auditVerifierKey>;

@@ -1,10 +1,21 @@
+import { z } from 'zod';
+import { COMPLIANCE_FRAMEWORKS } from '../compliance/compliance-catalog';
 import { whoamiResponse } from './directory-api';
 import {
+  auditCheckpoint,
+  auditCheckpointsCreated,
+  auditCheckpointsQuery,
   auditEventList,
   auditEventsQuery,
   auditEntry,
+  auditExportHeader,
+  auditExportQuery,
+  auditExportTrailer,
   auditLogQuery,
   auditVerification,
+  auditVerifierKey,
+  complianceReport,
+  complianceReportQuery,
   consistencyProof,
   consistencyProofQuery,
   inclusionProof,
@@ -18,7 +29,9 @@ import {
   operationsPaths,
   PLATFORM_RESPONSE_SCHEMAS,
   PLATFORM_SECURITY_SCHEMES,
+  pathParameter,
   queryParameters,
+  unauthenticated,
   whoamiPath,
   withPlatformErrors,
 } from './openapi-builder';
@@ -34,12 +47,18 @@ const RESPONSE_SCHEMAS = {
   AuditVerification: auditVerification,
   InclusionProof: inclusionProof,
   ConsistencyProof: consistencyProof,
+  AuditCheckpoint: auditCheckpoint,
+  AuditCheckpointsCreated: auditCheckpointsCreated,
+  AuditVerifierKey: auditVerifierKey,
+  AuditExportHeader: auditExportHeader,
+  AuditExportTrailer: auditExportTrailer,
+  ComplianceReport: complianceReport,
   WhoamiResponse: whoamiResponse,
   ...PLATFORM_RESPONSE_SCHEMAS,
 };
 
 type SchemaName = keyof typeof RESPONSE_SCHEMAS;
-const { returns, error } = componentReferences<SchemaName>();
+const { ref, returns, error } = componentReferences<SchemaName>();
 
 /** A tenant's `read` key reads its own log; the admin token reads any log it names. */
 const tenantKeyOrAdminToken = [{ apiKey: ['read'] }, { adminToken: [] }];
@@ -93,6 +112,40 @@ function auditPaths(): JsonObject {
         { 404: error('No such log for this caller, or sequence or treeSize beyond the log.') },
       ),
     },
+    '/v1/audit/export': {
+      get: {
+        operationId: 'exportAuditLog',
+        tags: ['audit'],
+        summary: 'A period of a log as NDJSON or CSV, streamed',
+        description:
+          'The entries whose recordedAt is in [from, to), in sequence order, as an attachment. NDJSON: a header line (`AuditExportHeader`: the signed ' +
+          'checkpoint covering the last entry, or null), one line per entry (`type: "entry"`, sequence, canonical, leafHash, prevHash, hash and the ' +
+          "entry's fields), a trailer line (`AuditExportTrailer`: inclusion proofs of the first and last entry in the checkpoint's tree); " +
+          'tools/audit-verifier checks it offline. CSV (RFC 4180, CRLF): a header record and one record per entry; cells starting with = + - @ tab or CR ' +
+          'get a leading apostrophe; the checkpoint note, when there is one, is in the `x-audit-checkpoint` header (base64). A connection cut mid-way ' +
+          'means the export failed: an NDJSON file without its trailer is incomplete.',
+        security: tenantKeyOrAdminToken,
+        parameters: queryParameters(auditExportQuery),
+        responses: {
+          200: {
+            description: 'The export, streamed.',
+            headers: {
+              'content-disposition': { description: 'attachment; filename="audit-<log>-<from>-<to>.<format>"', schema: { type: 'string' } },
+              'x-audit-checkpoint': { description: 'CSV only: base64 of the signed checkpoint note covering the last entry, when there is one.', schema: { type: 'string' } },
+            },
+            content: {
+              'application/x-ndjson': {
+                schema: { type: 'string', description: 'Lines: one AuditExportHeader, the entries, one AuditExportTrailer.' },
+                'x-line-schemas': [ref('AuditExportHeader'), ref('AuditExportTrailer')],
+              },
+              'text/csv': { schema: { type: 'string' } },
+            },
+          },
+          ...readErrors,
+          400: error('Invalid query parameter (`issues` names it), `to` not after `from`, or the admin token named no log.'),
+        },
+      },
+    },
     '/v1/audit/proofs/consistency': {
       get: read(
         'proveAuditConsistency',
@@ -102,6 +155,67 @@ function auditPaths(): JsonObject {
         'ConsistencyProof',
         { 400: error('Invalid query parameter, or from is greater than to.'), 404: error('No such log for this caller, or `to` beyond the log.') },
       ),
+    },
+    '/v1/audit/reports/{framework}': {
+      get: {
+        ...read(
+          'complianceReport',
+          'Compliance evidence of one log over a period, per control of a framework',
+          'For each control of the framework (the controls core-store maps taxonomy labels to, and those the trail evidences), the audit entries of the period counted per kind of evidence ' +
+            '(administrative actions, API key creation and revocation, data-key rotation, erasures), grouped in SQL, with the first and last time and up to 5 sequence numbers for inclusion proofs. ' +
+            'Evidence no service writes to the trail yet is reported as "not collected". `format=html` answers a self-contained printable page with the same content.',
+          complianceReportQuery,
+          'ComplianceReport',
+        ),
+        parameters: [
+          pathParameter('framework', z.enum(COMPLIANCE_FRAMEWORKS), 'The framework, in any case ("soc2", "iso27001", "hipaa", "gdpr").'),
+          ...queryParameters(complianceReportQuery),
+        ],
+        responses: {
+          ...readErrors,
+          200: {
+            description: 'The report: JSON by default, a printable HTML page with format=html.',
+            content: { 'application/json': { schema: ref('ComplianceReport') }, 'text/html': { schema: { type: 'string' } } },
+          },
+          400: error('Invalid query parameter (`issues` names it: `from`, `to`, `format`, the log), or `to` is not after `from`.'),
+          404: error('Unknown framework (the message names it and lists the known ones), or no such log for this caller.'),
+        },
+      },
+    },
+    '/v1/audit/checkpoints': {
+      post: read(
+        'createAuditCheckpoints',
+        'Sign and store a checkpoint now',
+        'A checkpoint of each log asked for (the admin token without `log`: every log) at its current size, signed with the audit key and stored create-only in blob storage. ' +
+          'A log that has not grown since its last checkpoint gets that one back (`created: false`): a size is never signed twice. ' +
+          'A log whose state does not extend its last checkpoint is refused and raises an alarm.',
+        auditCheckpointsQuery,
+        'AuditCheckpointsCreated',
+        {
+          404: error('No such log for this caller, or a log without entries.'),
+          409: error('The one log asked for does not extend its last checkpoint (it was truncated or rewritten): nothing is signed.'),
+        },
+      ),
+    },
+    '/v1/audit/checkpoints/latest': {
+      get: read(
+        'latestAuditCheckpoint',
+        'The latest signed checkpoint of a log',
+        'The note as stored, and its fields. Check it offline with tools/audit-verifier and the verifier key.',
+        auditLogQuery,
+        'AuditCheckpoint',
+        { 404: error('No such log for this caller, or no checkpoint of it yet.') },
+      ),
+    },
+    '/v1/audit/checkpoints/verifier-key': {
+      get: {
+        operationId: 'auditVerifierKey',
+        tags: ['audit'],
+        summary: 'The public key that signs checkpoints',
+        description: 'Public, without authentication, so that tenants and auditors can pin it and check checkpoints without trusting this service afterwards.',
+        security: unauthenticated,
+        responses: { 200: returns('The verifier key.', 'AuditVerifierKey') },
+      },
     },
   };
 }
