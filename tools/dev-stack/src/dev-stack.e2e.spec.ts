@@ -227,6 +227,32 @@ async function expectReplicasMatchCore(coreStoreUrl: string, pgPort: number, dat
   for (const database of REPLICA_DATABASES) await expectReplicaEqual(pgUrl, database, core);
 }
 
+/**
+ * A DBA's change made with psql around core-store (here: renaming an API key as the superuser)
+ * reaches audit-writer's trail, attributed to the database role, and the tenant's log verifies.
+ */
+async function expectOutOfBandChangeInTrail(portBase: number, pgPort: number, adminToken: string): Promise<void> {
+  const coreStore = `http://127.0.0.1:${portBase}`;
+  const auditWriter = `http://127.0.0.1:${portBase + SERVICES.findIndex((service) => service.name === 'audit-writer')}`;
+  expect((await call(`${coreStore}/admin/tenants`, 'POST', adminToken, { id: 'e2e-psql', name: 'Psql Inc.' })).status).toBe(201);
+  const key = await call(`${coreStore}/admin/tenants/e2e-psql/api-keys`, 'POST', adminToken, { name: 'ci', scopes: ['read'] });
+  expect(key.status).toBe(201);
+  await queryOnce(`postgres://postgres@127.0.0.1:${pgPort}/core`, `update api_keys set name = 'renamed in psql' where id = $1`, [key.body.id]);
+  const trail = await until(
+    () => call(`${auditWriter}/v1/audit/events?tenantId=e2e-psql&action=api_key.update`, 'GET', adminToken),
+    (response) => response.status === 200 && response.body.items.length > 0,
+  );
+  expect(trail.body.items).toHaveLength(1);
+  expect(trail.body.items[0]).toMatchObject({
+    actor: { type: 'user', id: 'postgres' },
+    resource: { type: 'api_key', id: key.body.id },
+    tenantId: 'e2e-psql',
+    details: { path: 'database', changedColumns: ['name'] },
+  });
+  const verdict = await call(`${auditWriter}/v1/audit/verify?tenantId=e2e-psql`, 'GET', adminToken);
+  expect(verdict).toMatchObject({ status: 200, body: { intact: true } });
+}
+
 /** Events are delivered in no particular order and may still be on their way: the replica converges. */
 async function expectReplicaEqual(pgUrl: (database: string) => string, database: string, core: unknown[][]): Promise<void> {
   const replica = await until(() => directoryOfReplica(pgUrl, database), (rows) => JSON.stringify(rows) === JSON.stringify(core));
@@ -348,6 +374,7 @@ describe('npm start (tools/dev-stack)', () => {
       await expectDirectoryOnEveryService(portBase, dataDir, adminToken!);
       await expectReplicasMatchCore(`http://127.0.0.1:${portBase}`, pgPort, dataDir, adminToken!);
       await expectFreeTierThenUpgrade(portBase, connectionString, dataDir, adminToken!);
+      await expectOutOfBandChangeInTrail(portBase, pgPort, adminToken!);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
