@@ -11,3 +11,4 @@ export { testBlobConnectionString, testContainerName } from './test-blob-storage
 export { testRedisUrl } from './test-redis';
 export { workspaceRoot } from '@comply/local-infra';
 export { HOSTILE_STRINGS, hostileNumber, hostileString, hostileValue, hostileVariantOf, nestedObject, PROPERTY_SEED } from './hostile-input';
+export { chromiumExecutable, openHeadlessBrowser, type HeadlessBrowser, type HeadlessBrowserOptions } from './headless-browser';
