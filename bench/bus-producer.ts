@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
 import { EVENT_EXAMPLES, topicOf } from '@comply/contracts';
 import { mappingEvent, mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
-import { MAPPINGS_PER_BATCH_MESSAGE, PRODUCED_EVENT_TYPES, ProducedEventType, producedMessageId, runProducer } from './producer-process';
+import { auditEventBody, MAPPINGS_PER_BATCH_MESSAGE, PRODUCED_EVENT_TYPES, ProducedEventType, producedMessageId, runProducer } from './producer-process';
 
 /** The body of the i-th event of a type, as its producer publishes it. */
 const BODIES: Record<ProducedEventType, (tenantId: string, index: number) => unknown> = {
@@ -22,6 +22,7 @@ const BODIES: Record<ProducedEventType, (tenantId: string, index: number) => unk
     requestId: `req-${index}`,
     storedAt: new Date().toISOString(),
   }),
+  'audit.event.v1': auditEventBody,
 };
 
 async function sendAll(sender: ServiceBusSender, messages: ServiceBusMessage[], most: number): Promise<void> {

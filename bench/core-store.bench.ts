@@ -111,8 +111,13 @@ async function rawInsertThroughput(admin: Client, rows: unknown[][]): Promise<nu
 
 /** Mapping messages the service has completed: read from its own metrics, so progress checks cost the database nothing. */
 async function completedMappings(app: CoreStoreTestApp): Promise<number> {
-  const metric = (await app.service.runtime.metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'messaging_completed_total');
-  return metric?.values.find((value) => value.labels.subscription === 'mapping-events/core-store')?.value ?? 0;
+  return mappingMessages(app, 'messaging_completed_total');
+}
+
+/** A message counter of the mapping-events subscription, summed over its labels (dead-letter reasons). */
+async function mappingMessages(app: CoreStoreTestApp, name: string): Promise<number> {
+  const metric = (await app.service.runtime.metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
+  return (metric?.values ?? []).filter((value) => value.labels.subscription === 'mapping-events/core-store').reduce((sum, value) => sum + value.value, 0);
 }
 
 /**
@@ -126,7 +131,14 @@ async function busIngestThroughput(app: CoreStoreTestApp, connectionString: stri
   const started = performance.now();
   producer.go();
   while ((await completedMappings(app)) - before < messages) {
-    if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`bus ingest did not store ${RECORDS} records within ${RUN_TIMEOUT_MS} ms`);
+    if (performance.now() - started > RUN_TIMEOUT_MS) {
+      const [completed, deadLettered, retried] = await Promise.all(
+        ['messaging_completed_total', 'messaging_dead_lettered_total', 'messaging_retried_total'].map((name) => mappingMessages(app, name)),
+      );
+      throw new Error(
+        `${type}: ${messages} messages not completed within ${RUN_TIMEOUT_MS} ms (completed ${completed - before}, dead-lettered ${deadLettered}, retried ${retried} in all)`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 10));
   }
   const throughput = rate(RECORDS, started);

@@ -6,9 +6,10 @@
  * baseline can write the very ids they send.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import type { AuditEventV1 } from '@comply/contracts';
 
 export interface ProducerProcess {
   pid: number;
@@ -62,10 +63,63 @@ export function runProducer(prepare: () => Promise<{ send(): Promise<void>; clos
 }
 
 /** The events bus-producer.ts can send; it builds each one's body. */
-export const PRODUCED_EVENT_TYPES = ['mapping.result.v1', 'mapping.batch.v1', 'record.stored.v1'] as const;
+export const PRODUCED_EVENT_TYPES = ['mapping.result.v1', 'mapping.batch.v1', 'record.stored.v1', 'audit.event.v1'] as const;
 /** Mappings in each mapping.batch.v1 message: as many as an HTTP request of the benchmarks carries. */
 export const MAPPINGS_PER_BATCH_MESSAGE = 200;
 export type ProducedEventType = (typeof PRODUCED_EVENT_TYPES)[number];
+
+/**
+ * The i-th audit.event.v1 of a tenant as the services emit them, in turn: records stored by a
+ * batch, a record erased, an API key created, a tenant setting changed. Shared with the
+ * benchmarks' baselines, which write entries of the same events.
+ */
+export function auditEventBody(tenantId: string, index: number): AuditEventV1 {
+  const correlationId = randomUUID();
+  const occurredAt = new Date().toISOString();
+  const source = { service: 'core-store', host: 'core-store-7d9f4c-x2k8q', ip: `203.0.113.${index % 250}`, userAgent: 'comply-sdk-node/1.4.2 (linux; node 22)' };
+  const apiKey = { type: 'api_key' as const, id: `key_${(index % 16).toString(16).padStart(4, '0')}` };
+  const user = { type: 'user' as const, id: `user_${index % 7}@example.com` };
+  switch (index % 4) {
+    case 0:
+      return {
+        actor: apiKey,
+        action: 'record.create',
+        resource: { type: 'record' },
+        outcome: 'success',
+        tenantId,
+        correlationId,
+        occurredAt,
+        source,
+        details: { channel: 'bus', recordIds: Array.from({ length: 4 }, () => randomUUID()) },
+      };
+    case 1:
+      return { actor: apiKey, action: 'record.delete', resource: { type: 'record', id: randomUUID() }, outcome: 'success', tenantId, correlationId, occurredAt, source, details: { reason: 'request' } };
+    case 2:
+      return {
+        actor: user,
+        action: 'api_key.create',
+        resource: { type: 'api_key', id: `key_${randomUUID().slice(0, 8)}` },
+        outcome: 'success',
+        tenantId,
+        correlationId,
+        occurredAt,
+        source,
+        details: { name: `ingest-${index}`, scopes: ['ingest', 'read'] },
+      };
+    default:
+      return {
+        actor: user,
+        action: 'tenant_config.update',
+        resource: { type: 'tenant_config', id: tenantId },
+        outcome: index % 20 === 3 ? 'denied' : 'success',
+        tenantId,
+        correlationId,
+        occurredAt,
+        source,
+        details: { changed: ['retentionDays', 'labels.sensitive'], retentionDays: 180 },
+      };
+  }
+}
 
 export interface BusProducerOptions {
   connectionString: string;
