@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { auditWriterOpenApi } from '@comply/contracts';
 import { DocsModule } from '@comply/service-runtime';
 import { TenantDirectoryModule } from '@comply/tenant-directory';
+import { ArchivalModule } from './archival/archival.module';
 import { CaptureModule } from './capture/capture.module';
 import { CheckpointsModule } from './checkpoints/checkpoints.module';
 import { AuditEventsModule } from './events/audit-events.module';
@@ -31,6 +32,7 @@ import { VerificationModule } from './verification/verification.module';
     AuditProofsModule,
     ReportsModule,
     AuditExportModule,
+    ArchivalModule,
     DocsModule.forDocument(auditWriterOpenApi),
   ],
 })

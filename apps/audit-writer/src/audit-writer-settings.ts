@@ -20,6 +20,17 @@ export const auditWriterSettings = {
     min: 100,
     doc: 'How often a checkpoint is signed and stored for every log that grew since its last one.',
   }),
+  AUDIT_RETENTION_MONTHS: setting.int({
+    default: 84,
+    min: 12,
+    max: 1200,
+    doc: 'How long entries stay in the database, in months (default 7 years). Monthly partitions whose whole range is older are archived to `AUDIT_ARCHIVE_CONTAINER`, verified there, and dropped, daily. At least 12: the database refuses to drop anything younger whatever this says.',
+  }),
+  AUDIT_ARCHIVE_CONTAINER: {
+    ...blobStorage.BLOB_CONTAINER,
+    default: 'audit-archive',
+    doc: 'Blob container of archived partitions (`archive/<partition>/manifest.json` and one NDJSON slice per log, written once). In Azure, give it a locked time-based retention policy at least as long as the archive must be kept.',
+  },
 };
 
 export type AuditWriterSettings = typeof auditWriterSettings;

@@ -62,7 +62,7 @@ type CheckpointConfig = Pick<
     StoredCheckpointSource,
     { provide: LATEST_CHECKPOINT_SOURCE, useExisting: StoredCheckpointSource },
   ],
-  exports: [CheckpointStore, CheckpointService, LATEST_CHECKPOINT_SOURCE],
+  exports: [CheckpointStore, CheckpointService, CheckpointIssuer, LATEST_CHECKPOINT_SOURCE],
 })
 export class CheckpointsModule implements OnModuleInit {
   constructor(@Inject(CHECKPOINT_BLOBS) private readonly blobs: BlobStore) {}

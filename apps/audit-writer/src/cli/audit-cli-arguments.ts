@@ -9,6 +9,12 @@ export const USAGE = `Usage: npm run audit -- <command> [options]
           checkpoint and proofs: check it with tools/audit-verifier/audit-verify.mjs export.
   report  --framework soc2|iso27001|hipaa|gdpr --from T --to T --out FILE [--format json|html] [--log L]
           The compliance report of the period, written to FILE.
+  archive [--dry-run]
+          Admin token only: archive the partitions past AUDIT_RETENTION_MONTHS now (export, verify
+          from blob storage, drop). --dry-run lists them. Exit 1 when a partition is refused.
+  verify-archive PARTITION [--log L]
+          Re-read an archived partition's slice of the log (e.g. audit_log_p201901) from blob
+          storage and verify it. Exit 1 when it is not intact.
 
   T is an ISO 8601 instant with offset, e.g. 2026-01-01T00:00:00Z.
   --log    the log to read with the admin token: a tenant id, or "platform" (a tenant key reads its own).
@@ -26,6 +32,8 @@ export type Invocation =
   | { command: 'help' }
   | { command: 'verify'; log?: string; apiKey?: string }
   | { command: 'export'; from: string; to: string; format: 'ndjson' | 'csv'; log?: string; out: string; progress: boolean; apiKey?: string }
+  | { command: 'archive'; dryRun: boolean; apiKey?: string }
+  | { command: 'verify-archive'; partition: string; log?: string; apiKey?: string }
   | { command: 'report'; framework: (typeof FRAMEWORKS)[number]; from: string; to: string; format: 'json' | 'html'; log?: string; out: string; apiKey?: string };
 
 const OPTIONS = {
@@ -37,12 +45,17 @@ const OPTIONS = {
   framework: { type: 'string' },
   'api-key': { type: 'string' },
   progress: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** Which options each command takes; any other is refused rather than ignored. */
-const ALLOWED: Record<'verify' | 'export' | 'report', ReadonlyArray<keyof typeof OPTIONS>> = {
+const COMMANDS = ['verify', 'export', 'report', 'archive', 'verify-archive'] as const;
+
+const ALLOWED: Record<(typeof COMMANDS)[number], ReadonlyArray<keyof typeof OPTIONS>> = {
   verify: ['log', 'api-key'],
+  archive: ['dry-run', 'api-key'],
+  'verify-archive': ['log', 'api-key'],
   export: ['from', 'to', 'format', 'out', 'log', 'progress', 'api-key'],
   report: ['framework', 'from', 'to', 'format', 'out', 'log', 'api-key'],
 };
@@ -59,13 +72,19 @@ export function parseInvocation(argv: string[]): Invocation {
   const { positionals, values } = parsed;
   const [command, ...extra] = positionals;
   if (values.help || command === 'help') return { command: 'help' };
-  if (command !== 'verify' && command !== 'export' && command !== 'report') throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
-  if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}"`);
+  if (!isCommand(command)) throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  const [partition, ...rest] = command === 'verify-archive' ? extra : [undefined, ...extra];
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
   for (const name of Object.keys(values) as Array<keyof typeof OPTIONS>) {
     if (!ALLOWED[command].includes(name)) throw new UsageError(`${command} takes no --${name}`);
   }
   const apiKey = values['api-key'];
   if (command === 'verify') return { command, log: values.log, apiKey };
+  if (command === 'archive') return { command, dryRun: values['dry-run'] ?? false, apiKey };
+  if (command === 'verify-archive') {
+    if (!partition || !PARTITION.test(partition)) throw new UsageError(`verify-archive needs a partition, audit_log_pYYYYMM${partition ? ` (got "${partition}")` : ''}`);
+    return { command, partition, log: values.log, apiKey };
+  }
   const from = instant(values.from, 'from');
   const to = instant(values.to, 'to');
   if (Date.parse(to) <= Date.parse(from)) throw new UsageError('--to must be after --from');
@@ -82,6 +101,12 @@ export function parseInvocation(argv: string[]): Invocation {
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'html') throw new UsageError(`--format must be json or html (got "${format}")`);
   return { command, framework: framework as (typeof FRAMEWORKS)[number], from, to, format, log: values.log, out, apiKey };
+}
+
+const PARTITION = /^audit_log_p\d{6}$/;
+
+function isCommand(command: string | undefined): command is (typeof COMMANDS)[number] {
+  return (COMMANDS as readonly (string | undefined)[]).includes(command);
 }
 
 function instant(value: string | undefined, name: string): string {

@@ -1,13 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AuditVerification } from '@comply/contracts';
+import type { AuditArchivalRun, AuditArchiveVerification, AuditVerification } from '@comply/contracts';
 import { ConfigError, loadConfig, platformSettings } from '@comply/config';
 import { workspaceRoot } from '@comply/local-infra';
 import { Invocation, parseInvocation, USAGE, UsageError } from './audit-cli-arguments';
 import { AuditWriterClient, CliFailure } from './audit-writer-client';
 import { TransferProgress } from './transfer-progress';
 
-/** `npm run audit -- verify|export|report …`: audit-writer's read API from the command line. */
+/** `npm run audit -- verify|export|report|archive|verify-archive …`: audit-writer's read API from the command line. */
 async function main(argv: string[]): Promise<number> {
   let invocation: Invocation;
   try {
@@ -41,6 +41,18 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`Exported to ${out}${format === 'ndjson' ? '; check it with: node tools/audit-verifier/audit-verify.mjs export --vkey <vkey> ' + out : ''}\n`);
       return 0;
     }
+    case 'archive': {
+      const run = await client.postJson<AuditArchivalRun>('/v1/audit/archival/run', { dryRun: String(invocation.dryRun) });
+      process.stdout.write(`${describeArchival(run)}\n`);
+      return run.partitions.some((partition) => partition.outcome === 'refused') ? 1 : 0;
+    }
+    case 'verify-archive': {
+      const verdict = await client.getJson<AuditArchiveVerification>(`/v1/audit/archives/${invocation.partition}/verify`, { log: invocation.log });
+      const { partition, logId, intact, entries, sha256, problem } = verdict;
+      process.stdout.write(`archive ${partition} of log ${logId}: ${intact ? 'intact' : 'BROKEN'}, ${entries} entries read from blob storage${sha256 ? `, SHA-256 ${sha256}` : ''}\n`);
+      if (problem) process.stdout.write(`problem: ${problem}\n`);
+      return intact ? 0 : 1;
+    }
     case 'report': {
       const { framework, from, to, format, log, out } = invocation;
       await client.download(`/v1/audit/reports/${framework}`, { from, to, format, log }, out);
@@ -59,6 +71,14 @@ function describeVerdict(verdict: AuditVerification): string {
     lines.push('no signed checkpoint yet: the chain and entries were checked, a consistent rewrite would not be caught');
   }
   if (verdict.firstBroken) lines.push(`first broken entry: sequence ${verdict.firstBroken.sequence} (${verdict.firstBroken.reason})`);
+  return lines.join('\n');
+}
+
+function describeArchival(run: AuditArchivalRun): string {
+  if (!run.ran) return 'archival: another run holds the lock (another replica is archiving); nothing done';
+  const lines = [`archival${run.dryRun ? ' (dry run)' : ''}: retention ${run.retentionMonths} months, partitions ending at or before ${run.cutoff}`];
+  if (run.partitions.length === 0) lines.push('nothing to archive');
+  for (const p of run.partitions) lines.push(`${p.partition} [${p.from}, ${p.to}): ${p.logs} logs, ${p.entries} entries: ${p.outcome}${p.reason ? ` (${p.reason})` : ''}`);
   return lines.join('\n');
 }
 

@@ -20,6 +20,11 @@ export class AuditWriterClient {
     return (await response.json()) as T;
   }
 
+  async postJson<T>(path: string, query: Record<string, string | undefined>): Promise<T> {
+    const response = await this.get(path, query, 'POST');
+    return (await response.json()) as T;
+  }
+
   /**
    * Streams the body to `file` through `file.partial`, renamed only once the whole body arrived,
    * so an interrupted download never looks like a complete one.
@@ -46,10 +51,10 @@ export class AuditWriterClient {
     }
   }
 
-  private async get(path: string, query: Record<string, string | undefined>): Promise<Response> {
+  private async get(path: string, query: Record<string, string | undefined>, method = 'GET'): Promise<Response> {
     const url = new URL(path, this.baseUrl);
     for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
-    const response = await fetch(url, { headers: { authorization: `Bearer ${this.token}` } }).catch((error: unknown) => {
+    const response = await fetch(url, { method, headers: { authorization: `Bearer ${this.token}` } }).catch((error: unknown) => {
       throw new CliFailure(`could not reach audit-writer at ${url.origin} (${describe(error)}); is it running, and is AUDIT_WRITER_URL right?`);
     });
     if (!response.ok) throw new CliFailure(`audit-writer answered ${response.status} ${response.statusText} for ${url.pathname}: ${await errorMessage(response)}`);

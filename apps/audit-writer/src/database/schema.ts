@@ -123,8 +123,82 @@ export const auditLog = pgTable(
   ],
 );
 
-export const auditSchema = { auditLogs, auditLog };
+/**
+ * One row per archived monthly partition of audit_log: where its manifest is, and whether every
+ * blob was read back and verified. The partition is dropped (audit_archive_drop_partition) only
+ * once verified_at is set. Names months, not tenants: no row-level security.
+ */
+export const auditArchives = pgTable('audit_archives', {
+  /** e.g. audit_log_p201901. */
+  partition: text('partition').primaryKey(),
+  rangeStart: timestamp('range_start', { withTimezone: true }).notNull(),
+  rangeEnd: timestamp('range_end', { withTimezone: true }).notNull(),
+  /** `archive/<partition>/manifest.json` in the archive container. */
+  manifestBlob: text('manifest_blob').notNull(),
+  manifestSha256: bytea('manifest_sha256').notNull(),
+  /** Entries of all logs in the partition. */
+  entries: bigint('entries', { mode: 'number' }).notNull(),
+  /** Every blob was read back from storage and verified against the database. */
+  verifiedAt: timestamp('verified_at', { withTimezone: true }),
+  /** The partition was detached and dropped. */
+  droppedAt: timestamp('dropped_at', { withTimezone: true }),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * One row per log of an archived partition (row-level security by log): its slice and the chain's
+ * ends, so the live log's first entry can be checked against the archived last hash.
+ */
+export const auditArchiveLogs = pgTable(
+  'audit_archive_logs',
+  {
+    partition: text('partition')
+      .notNull()
+      .references(() => auditArchives.partition),
+    logId: text('log_id').notNull(),
+    firstSequence: bigint('first_sequence', { mode: 'number' }).notNull(),
+    lastSequence: bigint('last_sequence', { mode: 'number' }).notNull(),
+    entries: bigint('entries', { mode: 'number' }).notNull(),
+    /** prev_hash of the first archived entry: the hash of the entry before the partition. */
+    firstPrevHash: bytea('first_prev_hash').notNull(),
+    /** hash of the last archived entry: the prev_hash the log's next entry must have. */
+    lastHash: bytea('last_hash').notNull(),
+    /** `archive/<partition>/<log id>.ndjson`: the export format, header to trailer. */
+    sliceBlob: text('slice_blob').notNull(),
+    sliceSha256: bytea('slice_sha256').notNull(),
+    /** The tree size of the signed checkpoint the slice carries and proves its entries in. */
+    checkpointSize: bigint('checkpoint_size', { mode: 'number' }).notNull(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.partition, table.logId] }),
+    index('audit_archive_logs_log_idx').on(table.logId, table.lastSequence),
+    check('audit_archive_logs_sequences', sql`${table.firstSequence} >= 1 AND ${table.lastSequence} >= ${table.firstSequence} AND ${table.entries} = ${table.lastSequence} - ${table.firstSequence} + 1`),
+    check(
+      'audit_archive_logs_hash_lengths',
+      sql`octet_length(${table.firstPrevHash}) = 32 AND octet_length(${table.lastHash}) = 32 AND octet_length(${table.sliceSha256}) = 32`,
+    ),
+  ],
+);
+
+/**
+ * The leaf hashes of archived entries (32 bytes each), copied out of a partition in the
+ * transaction that drops it: Merkle roots and proofs of the whole log need every leaf, and the
+ * entries themselves are in the archive blobs. Written only by audit_archive_drop_partition.
+ */
+export const auditArchivedLeaves = pgTable(
+  'audit_archived_leaves',
+  {
+    logId: text('log_id').notNull(),
+    sequence: bigint('sequence', { mode: 'number' }).notNull(),
+    leafHash: bytea('leaf_hash').notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.logId, table.sequence] }), check('audit_archived_leaves_leaf_hash_length', sql`octet_length(${table.leafHash}) = 32`)],
+);
+
+export const auditSchema = { auditLogs, auditLog, auditArchives, auditArchiveLogs, auditArchivedLeaves };
 export type AuditSchema = typeof auditSchema;
 export type AuditLogRow = typeof auditLog.$inferSelect;
 export type NewAuditLogRow = typeof auditLog.$inferInsert;
 export type AuditLogHeadRow = typeof auditLogs.$inferSelect;
+export type AuditArchiveRow = typeof auditArchives.$inferSelect;
+export type AuditArchiveLogRow = typeof auditArchiveLogs.$inferSelect;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { and, asc, eq, gt, gte, lt, lte, sql, SQL } from 'drizzle-orm';
 import { AuditTransaction } from '../database/audit-database';
-import { auditLog, AuditLogRow, auditLogs } from '../database/schema';
+import { auditArchivedLeaves, auditLog, AuditLogRow, auditLogs } from '../database/schema';
 
 /** Filters of an entry listing; each absent one matches everything. */
 export interface EntryFilters {
@@ -71,14 +71,19 @@ export class AuditLogReaderRepository {
       .limit(limit);
   }
 
-  /** Leaf hashes only, likewise. */
+  /**
+   * Leaf hashes only, likewise: of archived entries (audit_archived_leaves, kept when their
+   * partition was dropped) and live ones, so Merkle roots and proofs span the whole log.
+   */
   async leafHashes(tx: AuditTransaction, logId: string, afterSequence: number, lastSequence: number, limit: number): Promise<LeafRow[]> {
-    return tx
-      .select({ sequence: auditLog.sequence, leafHash: auditLog.leafHash })
-      .from(auditLog)
-      .where(and(eq(auditLog.logId, logId), gt(auditLog.sequence, afterSequence), lte(auditLog.sequence, lastSequence)))
-      .orderBy(asc(auditLog.sequence))
-      .limit(limit);
+    const result = await tx.execute<{ sequence: string; leaf_hash: Buffer }>(sql`
+      (select sequence, leaf_hash from ${auditArchivedLeaves}
+        where log_id = ${logId} and sequence > ${afterSequence} and sequence <= ${lastSequence} order by sequence limit ${limit})
+      union all
+      (select sequence, leaf_hash from ${auditLog}
+        where log_id = ${logId} and sequence > ${afterSequence} and sequence <= ${lastSequence} order by sequence limit ${limit})
+      order by sequence limit ${limit}`);
+    return result.rows.map((row) => ({ sequence: Number(row.sequence), leafHash: row.leaf_hash }));
   }
 
   async entry(tx: AuditTransaction, logId: string, sequence: number): Promise<AuditLogRow | undefined> {

@@ -1,10 +1,12 @@
-import { BadRequestException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { ConsistencyProofResponse, InclusionProofResponse } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT, invalidRequest } from '@comply/service-runtime';
 import { AuditDatabase } from '../database/audit-database';
-import { consistencyProof, inclusionProof } from '../ledger/merkle-tree';
+import { consistencyProof, inclusionProof, leafHash } from '../ledger/merkle-tree';
 import { AuditLogReaderRepository } from '../log-access/audit-log-reader.repository';
+import { ARCHIVED_ENTRY_SOURCE, ArchivedEntrySource } from './archived-entry-source';
 
 /** Leaf hashes per read. */
 const PAGE_SIZE = 50_000;
@@ -20,6 +22,7 @@ export class AuditProofsService {
   constructor(
     @Inject(DATABASE_CLIENT) private readonly database: AuditDatabase,
     private readonly reader: AuditLogReaderRepository,
+    private readonly modules: ModuleRef,
   ) {}
 
   async inclusion(logId: string, sequence: number, requestedTreeSize: number | undefined): Promise<InclusionProofResponse> {
@@ -28,14 +31,20 @@ export class AuditProofsService {
     if (treeSize > size) throw new NotFoundException(`treeSize ${treeSize} is beyond the log's ${size} entries`);
     if (sequence > treeSize) throw new NotFoundException(`sequence ${sequence} is beyond the tree of ${treeSize} entries`);
     const entry = await withTenant(this.database.db, logId, (tx) => this.reader.entry(tx, logId, sequence));
-    if (!entry) throw new NotFoundException(`No entry ${sequence} in this log`);
+    const canonical = entry?.canonical ?? (await this.archivedEntries()?.canonical(logId, sequence));
+    if (!canonical) throw new NotFoundException(`No entry ${sequence} in this log`);
     const leaves = await this.leafHashes(logId, treeSize);
+    const leaf = entry?.leafHash ?? leafHash(canonical);
+    // An archived entry comes from its blob: it must be the entry whose leaf hash was kept.
+    if (!entry && !leaf.equals(leaves[sequence - 1] as Buffer)) {
+      throw new ConflictException(`Archived entry ${sequence} in its archive blob is not the entry whose leaf hash was kept: verify the archive`);
+    }
     return {
       logId,
       sequence,
       treeSize,
-      canonical: entry.canonical.toString('base64'),
-      leafHash: entry.leafHash.toString('hex'),
+      canonical: canonical.toString('base64'),
+      leafHash: leaf.toString('hex'),
       path: inclusionProof(leaves, sequence - 1).map((hash) => hash.toString('hex')),
     };
   }
@@ -46,6 +55,15 @@ export class AuditProofsService {
     if (newSize > size) throw new NotFoundException(`to ${newSize} is beyond the log's ${size} entries`);
     const leaves = await this.leafHashes(logId, newSize);
     return { logId, oldSize, newSize, path: consistencyProof(leaves, oldSize).map((hash) => hash.toString('hex')) };
+  }
+
+  /** The archival module's, when the application has it: without it, archived entries have no canonical bytes to prove. */
+  private archivedEntries(): ArchivedEntrySource | undefined {
+    try {
+      return this.modules.get<symbol, ArchivedEntrySource>(ARCHIVED_ENTRY_SOURCE, { strict: false });
+    } catch {
+      return undefined;
+    }
   }
 
   private async size(logId: string): Promise<number> {

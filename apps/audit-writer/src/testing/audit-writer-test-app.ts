@@ -36,6 +36,7 @@ export async function startAuditWriterTestApp(options: ServiceTestAppOptions = {
   const env = {
     BLOB_CONNECTION_STRING: testBlobConnectionString(),
     AUDIT_CHECKPOINT_CONTAINER: testContainerName('audit-checkpoints'),
+    AUDIT_ARCHIVE_CONTAINER: testContainerName('audit-archive'),
     AUDIT_SIGNING_KEY_FILE: join(keys, 'checkpoint-signing-key.pem'),
     AUDIT_CHECKPOINT_INTERVAL_MS: '3600000',
     ...options.env,

@@ -59,3 +59,21 @@ describe('ChainStream', () => {
     expect(stream.end()).toBeUndefined();
   });
 });
+
+describe('ChainStream after archived entries', () => {
+  const entries = chainOf(8);
+  const live = entries.slice(3);
+  const after = { sequence: 3, hash: (entries[2] as ChainEntry).hash };
+  const stepsOf = (stream: ChainStream<ChainEntry>, rows: readonly ChainEntry[]) => [...rows.map((entry) => stream.push(entry)), stream.end()].filter((step) => step !== undefined);
+
+  it('starts at the first live entry, which must follow and link to the last archived one', () => {
+    expect(stepsOf(new ChainStream<ChainEntry>(after), live).every((step) => !step.broken)).toBe(true);
+  });
+
+  it('reports a first live entry that links elsewhere, or a gap after the archived ones', () => {
+    const [relinked] = stepsOf(new ChainStream<ChainEntry>({ ...after, hash: Buffer.alloc(32, 9) }), live);
+    expect(relinked?.broken).toEqual({ sequence: 4, reason: 'prev-link-mismatch' });
+    const [gap] = stepsOf(new ChainStream<ChainEntry>(after), live.slice(1));
+    expect(gap?.broken).toEqual({ sequence: 4, reason: 'sequence-gap' });
+  });
+});

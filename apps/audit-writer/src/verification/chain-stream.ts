@@ -11,13 +11,20 @@ export interface ChainStep<E extends ChainEntry> {
  * same verdicts, for a log read page by page. An entry is decided once the entry after it has
  * arrived (a swap or an insertion is told apart by the next entry), so `push` answers for the
  * previous entry and `end` for the last one. Entries must come in the order they are stored.
+ * A log whose oldest entries were archived is read from its first live entry on: `after` is the
+ * last archived entry (its sequence and hash), which the first live entry must follow and link to.
  */
 export class ChainStream<E extends ChainEntry> {
   private pending: E | undefined;
   private previous: E | undefined;
   private beforePrevious: E | undefined;
-  private expectedPrev: Uint8Array = GENESIS_PREV_HASH;
-  private decided = 0;
+  private expectedPrev: Uint8Array;
+  private decided: number;
+
+  constructor(after?: { sequence: number; hash: Uint8Array }) {
+    this.decided = after?.sequence ?? 0;
+    this.expectedPrev = after?.hash ?? GENESIS_PREV_HASH;
+  }
 
   /** Takes the next entry; answers for the one before it, if any. */
   push(entry: E): ChainStep<E> | undefined {

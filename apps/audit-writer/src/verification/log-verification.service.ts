@@ -1,4 +1,5 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { AuditBreakReason, AuditVerification } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
@@ -9,6 +10,8 @@ import { canonicalBytes } from '../ledger/canonical-json';
 import { MerkleAccumulator } from '../ledger/merkle-accumulator';
 import { leafHash } from '../ledger/merkle-tree';
 import { AuditLogReaderRepository } from '../log-access/audit-log-reader.repository';
+import { ARCHIVE_MANIFEST_SOURCE, ArchiveManifestSource } from './archive-manifest-source';
+import { ArchivedBoundary, ArchivedBoundaryRepository } from './archived-boundary.repository';
 import { ChainStep, ChainStream } from './chain-stream';
 import { CheckpointClaim, LATEST_CHECKPOINT_SOURCE, LatestCheckpointSource } from './latest-checkpoint-source';
 
@@ -54,12 +57,18 @@ export class LogVerificationService {
     @Inject(DATABASE_CLIENT) private readonly database: AuditDatabase,
     private readonly reader: AuditLogReaderRepository,
     @Inject(LATEST_CHECKPOINT_SOURCE) private readonly checkpoints: LatestCheckpointSource,
+    // Absent where the service is built by hand over a log that was never archived (benchmarks).
+    @Optional() private readonly boundaries?: ArchivedBoundaryRepository,
+    @Optional() private readonly modules?: ModuleRef,
   ) {}
 
   async verify(logId: string): Promise<AuditVerification> {
-    const { size, lastSequence } = await withTenant(this.database.db, logId, (tx) => this.reader.extent(tx, logId));
+    const { size, lastSequence: lastLive } = await withTenant(this.database.db, logId, (tx) => this.reader.extent(tx, logId));
+    const boundaries = this.boundaries;
+    const archived = boundaries && (await withTenant(this.database.db, logId, (tx) => boundaries.of(tx, logId)));
+    const lastSequence = Math.max(lastLive, archived?.sequence ?? 0);
     const checkpoint = await this.checkpoints.latest(logId);
-    const chain = new ChainStream<AuditLogRow>();
+    const chain = new ChainStream<AuditLogRow>(archived);
     const tree = new MerkleAccumulator();
     let checkpointRoot: Buffer | undefined;
     let firstBroken: FirstBreak | undefined;
@@ -72,9 +81,21 @@ export class LogVerificationService {
       return true;
     };
 
-    let after = 0;
+    // Archived entries are in their archive blobs (GET /v1/audit/archives/:partition/verify checks
+    // them there); their leaf hashes were kept, so the tree, and the checkpoint, still cover them.
+    if (archived) {
+      const mismatch = await this.manifestMismatch(logId, archived);
+      if (mismatch) {
+        return { logId, intact: false, entriesChecked: 0, archivedThrough: archived.sequence, firstBroken: { sequence: archived.sequence + 1, reason: 'prev-link-mismatch' }, detail: mismatch };
+      }
+      const gap = await this.addArchivedLeaves(logId, archived.sequence, tree, (treeSize, root) => {
+        if (checkpoint && treeSize === checkpoint.treeSize) checkpointRoot = root();
+      });
+      if (gap !== undefined) firstBroken = { sequence: gap, reason: 'sequence-gap' };
+    }
+    let after = archived?.sequence ?? 0;
     const last = Math.max(size, lastSequence);
-    reading: while (after < last) {
+    reading: while (!firstBroken && after < last) {
       const page = await withTenant(this.database.db, logId, (tx) => this.reader.range(tx, logId, after, last, PAGE_SIZE));
       if (page.length === 0) break;
       for (const row of page) if (!decide(chain.push(row))) break reading;
@@ -82,6 +103,9 @@ export class LogVerificationService {
     }
     if (!firstBroken) decide(chain.end());
     let detail = firstBroken && `Entry ${firstBroken.sequence} is the first that does not fit: ${BREAK_DETAIL[firstBroken.reason]}.`;
+    if (archived && firstBroken?.sequence === archived.sequence + 1 && firstBroken.reason === 'prev-link-mismatch') {
+      detail = `Entry ${firstBroken.sequence}, the first live one, does not link to the last archived entry ${archived.sequence} (partition ${archived.partition}).`;
+    }
     // Entries beyond the head were added around the append path; a head beyond the entries lost its tail.
     if (!firstBroken && lastSequence > size) {
       firstBroken = { sequence: size + 1, reason: 'inserted' };
@@ -111,10 +135,45 @@ export class LogVerificationService {
       logId,
       intact,
       entriesChecked: tree.size,
+      ...(archived ? { archivedThrough: archived.sequence } : {}),
       ...(checked ? { checkpoint: checked } : {}),
       ...(firstBroken ? { firstBroken } : {}),
       ...(!intact && detail ? { detail } : {}),
     };
+  }
+
+  /** Why the database's record of the archived boundary is not what the stored manifest says, if it is not. */
+  private async manifestMismatch(logId: string, archived: ArchivedBoundary): Promise<string | undefined> {
+    let manifests: ArchiveManifestSource | undefined;
+    try {
+      manifests = this.modules?.get<symbol, ArchiveManifestSource>(ARCHIVE_MANIFEST_SOURCE, { strict: false });
+    } catch {
+      return undefined;
+    }
+    if (!manifests) return undefined;
+    const listed = await manifests.lastArchived(archived.partition, logId);
+    if (listed?.sequence === archived.sequence && listed.hash.equals(archived.hash)) return undefined;
+    return `The archive record says entries up to ${archived.sequence} were archived in ${archived.partition}, ending with hash ${archived.hash.toString('hex')}, but its manifest in blob storage ${
+      listed ? `says ${listed.sequence} and ${listed.hash.toString('hex')}` : 'is missing or does not list this log'
+    }: verify the archive (GET /v1/audit/archives/${archived.partition}/verify).`;
+  }
+
+  /**
+   * Adds the kept leaf hashes of archived entries 1..through to the tree; answers the first
+   * missing sequence, if one is.
+   */
+  private async addArchivedLeaves(logId: string, through: number, tree: MerkleAccumulator, reached: (treeSize: number, root: () => Buffer) => void): Promise<number | undefined> {
+    while (tree.size < through) {
+      const after = tree.size;
+      const page = await withTenant(this.database.db, logId, (tx) => this.reader.leafHashes(tx, logId, after, through, LEAF_PAGE_SIZE));
+      if (page.length === 0) return tree.size + 1;
+      for (const row of page) {
+        if (row.sequence !== tree.size + 1) return tree.size + 1;
+        tree.add(row.leafHash);
+        reached(tree.size, () => tree.root());
+      }
+    }
+    return undefined;
   }
 
   /** What the chain cannot see: a stored leaf hash that does not hash the entry, or a column that differs from it. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CheckpointsModule } from '../checkpoints/checkpoints.module';
+import { ArchivedBoundaryRepository } from './archived-boundary.repository';
 import { LogVerificationService } from './log-verification.service';
 import { VerificationController } from './verification.controller';
 
@@ -7,7 +8,7 @@ import { VerificationController } from './verification.controller';
 @Module({
   imports: [CheckpointsModule],
   controllers: [VerificationController],
-  providers: [LogVerificationService],
+  providers: [LogVerificationService, ArchivedBoundaryRepository],
   exports: [LogVerificationService],
 })
 export class VerificationModule {}

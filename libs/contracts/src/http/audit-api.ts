@@ -98,7 +98,12 @@ export const auditVerification = z
   .strictObject({
     logId: tenantId,
     intact: z.boolean().describe('Every entry links, hashes and matches its columns, and the latest checkpoint (if any) matches.'),
-    entriesChecked: z.int().min(0),
+    entriesChecked: z.int().min(0).describe('Entries whose leaf hashes went into the Merkle root: the archived ones (kept leaf hashes) and the live ones, each live one also checked link by link.'),
+    archivedThrough: z
+      .int()
+      .min(1)
+      .optional()
+      .describe('Entries 1..archivedThrough were archived (GET /v1/audit/archives); the chain is checked from the first live entry, whose prev_hash must be the last archived entry\'s hash.'),
     checkpoint: z
       .strictObject({
         treeSize: z.int().min(1),
@@ -327,3 +332,84 @@ export const auditVerifierKey = z
   })
   .describe('The public key checkpoints are signed with. Fetch it once, keep it, and check every checkpoint against it.');
 export type AuditVerifierKey = z.infer<typeof auditVerifierKey>;
+
+const partitionName = z
+  .string()
+  .regex(/^audit_log_p\d{6}$/)
+  .describe('A monthly partition of the log, audit_log_pYYYYMM (UTC month of recording).');
+
+export const auditArchivalRunQuery = z
+  .strictObject({
+    dryRun: z
+      .enum(['true', 'false'])
+      .default('false')
+      .describe('true: list what would be archived, write and drop nothing.'),
+  })
+  .describe('One archival run.');
+export type AuditArchivalRunQuery = z.infer<typeof auditArchivalRunQuery>;
+
+export const AUDIT_ARCHIVAL_OUTCOMES = ['archived', 'would-archive', 'refused'] as const;
+
+export const auditArchivalRun = z
+  .strictObject({
+    ran: z.boolean().describe('False: another replica holds the archival lock; nothing was done.'),
+    dryRun: z.boolean(),
+    retentionMonths: z.int().min(1),
+    cutoff: z.string().describe('Partitions whose range ends at or before this instant (the current UTC month\'s start minus the retention) are archived.'),
+    partitions: z.array(
+      z.strictObject({
+        partition: partitionName,
+        from: z.string(),
+        to: z.string(),
+        logs: z.int().min(0),
+        entries: z.int().min(0),
+        outcome: z.enum(AUDIT_ARCHIVAL_OUTCOMES).describe('archived: exported, read back, verified and dropped; would-archive: a dry run; refused: kept, see reason (an alarm is raised).'),
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .describe('What an archival run did. It stops at the first refused partition.');
+export type AuditArchivalRun = z.infer<typeof auditArchivalRun>;
+
+export const auditArchivesQuery = z.strictObject(logSelector).describe('The log whose archives to list.');
+export type AuditArchivesQuery = z.infer<typeof auditArchivesQuery>;
+
+export const auditArchive = z
+  .strictObject({
+    partition: partitionName,
+    from: z.string().describe('The partition\'s range of recordedAt, [from, to), ISO 8601 UTC.'),
+    to: z.string(),
+    logId: tenantId,
+    firstSequence: z.int().min(1),
+    lastSequence: z.int().min(1),
+    entries: z.int().min(1),
+    firstPrevHash: sha256Hex,
+    lastHash: sha256Hex.describe('hash of the last archived entry: the prev_hash of the next one.'),
+    slice: z.string().describe('Blob name of the log\'s slice (the NDJSON export format) in the archive container.'),
+    sliceSha256: sha256Hex,
+    manifest: z.string().describe('Blob name of the partition\'s manifest.'),
+    checkpointSize: z.int().min(1).describe('Tree size of the signed checkpoint the slice carries.'),
+    verifiedAt: z.string().nullable().describe('When every blob of the partition was read back and verified.'),
+    droppedAt: z.string().nullable().describe('When the partition left the database; null while it is still there.'),
+  })
+  .describe('One log\'s part of an archived partition.');
+export type AuditArchiveResponse = z.infer<typeof auditArchive>;
+
+export const auditArchiveList = z.strictObject({ logId: tenantId, archives: z.array(auditArchive) }).describe('The archived partitions of a log, oldest first.');
+export type AuditArchiveList = z.infer<typeof auditArchiveList>;
+
+export const auditArchiveVerification = z
+  .strictObject({
+    partition: partitionName,
+    logId: tenantId,
+    intact: z.boolean().describe('The slice and manifest were read from blob storage and fit each other and the archive record.'),
+    entries: z.int().min(0).describe('Entry lines read from the slice.'),
+    sha256: sha256Hex.optional().describe('SHA-256 of the slice as read.'),
+    checkpointSize: z.int().min(1).optional(),
+    problem: z.string().optional().describe('The first problem found, when not intact.'),
+  })
+  .describe('An archived slice verified from blob storage: chain, leaf hashes, fields, inclusion of its first and last entries in its signed checkpoint, SHA-256 and counts.');
+export type AuditArchiveVerification = z.infer<typeof auditArchiveVerification>;
+
+/** The path parameters of an archive's routes. */
+export const auditArchivePartitionParams = z.strictObject({ partition: partitionName });

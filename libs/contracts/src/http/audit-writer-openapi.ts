@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { COMPLIANCE_FRAMEWORKS } from '../compliance/compliance-catalog';
 import { whoamiResponse } from './directory-api';
 import {
+  auditArchivalRun,
+  auditArchivalRunQuery,
+  auditArchiveList,
+  auditArchivePartitionParams,
+  auditArchivesQuery,
+  auditArchiveVerification,
   auditCheckpoint,
   auditCheckpointsCreated,
   auditCheckpointsQuery,
@@ -29,6 +35,8 @@ import {
   operationsPaths,
   PLATFORM_RESPONSE_SCHEMAS,
   PLATFORM_SECURITY_SCHEMES,
+  adminErrors,
+  withAdminToken,
   pathParameter,
   queryParameters,
   unauthenticated,
@@ -53,6 +61,9 @@ const RESPONSE_SCHEMAS = {
   AuditExportHeader: auditExportHeader,
   AuditExportTrailer: auditExportTrailer,
   ComplianceReport: complianceReport,
+  AuditArchivalRun: auditArchivalRun,
+  AuditArchiveList: auditArchiveList,
+  AuditArchiveVerification: auditArchiveVerification,
   WhoamiResponse: whoamiResponse,
   ...PLATFORM_RESPONSE_SCHEMAS,
 };
@@ -206,6 +217,46 @@ function auditPaths(): JsonObject {
         'AuditCheckpoint',
         { 404: error('No such log for this caller, or no checkpoint of it yet.') },
       ),
+    },
+    '/v1/audit/archival/run': {
+      post: {
+        operationId: 'runAuditArchival',
+        tags: ['audit'],
+        summary: 'Archive the partitions past retention now',
+        description:
+          'Operators only. Each monthly partition whose range ends AUDIT_RETENTION_MONTHS before the current month, oldest first: every log in it covered by a signed checkpoint, ' +
+          'one NDJSON slice per log (the export format) and a manifest written create-only to the archive container, every blob read back and verified, then the partition dropped. ' +
+          'One run at a time across replicas (`ran: false` otherwise). A partition whose archive does not verify is kept, raises an alarm and stops the run. The same run happens daily.',
+        security: withAdminToken,
+        parameters: queryParameters(auditArchivalRunQuery),
+        responses: { 200: returns('What the run did.', 'AuditArchivalRun'), 400: error('Invalid `dryRun`.'), ...adminErrors },
+      },
+    },
+    '/v1/audit/archives': {
+      get: read(
+        'listAuditArchives',
+        'The archived partitions of a log',
+        'Per archived monthly partition: the log\'s sequences, end hashes, slice and manifest blobs and their SHA-256, the checkpoint the slice carries, and when it was verified and dropped.',
+        auditArchivesQuery,
+        'AuditArchiveList',
+      ),
+    },
+    '/v1/audit/archives/{partition}/verify': {
+      get: {
+        ...read(
+          'verifyAuditArchive',
+          'Verify an archived partition of a log from blob storage',
+          'Re-reads the log\'s slice and the manifest from the archive container and checks the chain, leaf hashes and fields of every entry, the inclusion of the first and last entries in the signed checkpoint, ' +
+            'the SHA-256 and the counts and end hashes against the archive record.',
+          auditLogQuery,
+          'AuditArchiveVerification',
+          { 404: error('No archive of this log in that partition, or no such log for this caller.') },
+        ),
+        parameters: [
+          pathParameter('partition', auditArchivePartitionParams.shape.partition, 'The archived partition, audit_log_pYYYYMM.'),
+          ...queryParameters(auditLogQuery),
+        ],
+      },
     },
     '/v1/audit/checkpoints/verifier-key': {
       get: {

@@ -1,0 +1,45 @@
+import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  auditArchivalRunQuery,
+  auditArchivePartitionParams,
+  auditArchivesQuery,
+  auditLogQuery,
+  type AuditArchivalRun,
+  type AuditArchiveList,
+  type AuditArchiveVerification,
+} from '@comply/contracts';
+import { validated } from '@comply/service-runtime';
+import { AdminTokenGuard } from '@comply/tenant-directory';
+import { AuditReader, AuditReaderGuard, CurrentAuditReader } from '../log-access/audit-reader.guard';
+import { selectedLog } from '../log-access/log-selection';
+import { ArchiveReaderService } from './archive-reader.service';
+import { ArchivalService } from './archival.service';
+
+@Controller('v1/audit')
+export class ArchivalController {
+  constructor(
+    private readonly archival: ArchivalService,
+    private readonly archives: ArchiveReaderService,
+  ) {}
+
+  /** Operators only: archives the partitions past retention now (the daily run does the same). */
+  @Post('archival/run')
+  @HttpCode(200)
+  @UseGuards(AdminTokenGuard)
+  run(@Query() query: Record<string, unknown>): Promise<AuditArchivalRun> {
+    return this.archival.run({ dryRun: validated(auditArchivalRunQuery, query, 'query').dryRun === 'true' });
+  }
+
+  @Get('archives')
+  @UseGuards(AuditReaderGuard)
+  list(@Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader): Promise<AuditArchiveList> {
+    return this.archives.list(selectedLog(reader, validated(auditArchivesQuery, query, 'query')));
+  }
+
+  @Get('archives/:partition/verify')
+  @UseGuards(AuditReaderGuard)
+  verify(@Param() params: Record<string, unknown>, @Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader): Promise<AuditArchiveVerification> {
+    const { partition } = validated(auditArchivePartitionParams, params, 'params');
+    return this.archives.verify(partition, selectedLog(reader, validated(auditLogQuery, query, 'query')));
+  }
+}
