@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@comply/service-runtime';
-import { AppModule } from './app.module';
-import { analyticsSchema } from './database/schema';
+import { analyticsService } from './analytics-service';
 
-void runService({ service: 'analytics-ingest', module: AppModule, schema: analyticsSchema });
+void runService(analyticsService);

@@ -98,3 +98,6 @@ export { billingOpenApi } from './http/billing-openapi';
 export * from './http/audit-api';
 export { auditWriterOpenApi } from './http/audit-writer-openapi';
 export * from './compliance';
+export { taxonomyDepth, taxonomyPaths } from './taxonomy/taxonomy-paths';
+export * from './http/analytics-api';
+export { analyticsOpenApi } from './http/analytics-openapi';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { MappingSubmissionV1, RecordStoredV1 } from '@comply/contracts';
+import { taxonomyPaths, type MappingSubmissionV1, type RecordStoredV1 } from '@comply/contracts';
 import { FieldEncryptor } from '@comply/crypto';
 import { addAllToOutbox, AuditActor, auditEvent, OutgoingEvent } from '@comply/messaging';
 import { SERVICE_METRICS } from '@comply/service-runtime';
@@ -9,7 +9,6 @@ import { Counter } from 'prom-client';
 import { CoreTransaction } from '../database/core-database';
 import { uuidv7 } from '../database/uuidv7';
 import { encryptSourceData } from '../encryption/source-data-cipher';
-import { taxonomyPaths } from '../records/taxonomy-paths';
 import { TenantsRepository, TenantState } from '../tenants/tenants.repository';
 import { admissionRejections, firstOccurrences, ItemRejection, quotaResetAt, recordsWithinQuota, usageMonth } from './ingest-rules';
 import { MappingIngestRepository, NewRecord, RecordBatch } from './mapping-ingest.repository';
@@ -300,6 +299,7 @@ export class MappingIngestService {
         taxonomy: mapping.taxonomy,
         confidence: mapping.confidence,
         modelVersion: mapping.modelVersion,
+        latencyMs: mapping.latencyMs,
         storedAt: createdAt.toISOString(),
       };
       return { type: 'record.stored.v1', payload, tenantId, correlationId: item.correlationId, causationId: item.causationId, traceparent: item.traceparent };

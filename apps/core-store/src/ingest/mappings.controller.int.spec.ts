@@ -54,7 +54,7 @@ describe('POST /v1/mappings', () => {
     expect(stored.map((e) => e.body.recordId).sort()).toEqual([...ids].sort());
     for (const event of stored) {
       expect(event).toMatchObject({ tenant_id: 'acme', correlation_id: 'ingest-correlation-1' });
-      expect(Object.keys(event.body).sort()).toEqual(['confidence', 'detector', 'modelVersion', 'recordId', 'requestId', 'storedAt', 'taxonomy', 'tenantId']);
+      expect(Object.keys(event.body).sort()).toEqual(['confidence', 'detector', 'latencyMs', 'modelVersion', 'recordId', 'requestId', 'storedAt', 'taxonomy', 'tenantId']);
     }
     expect(JSON.stringify(stored)).not.toContain(SECRET_SOURCE_TEXT);
     const audits = (await app.outbox('audit.event.v1')).filter((e) => e.correlation_id === 'ingest-correlation-1');

@@ -1,7 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ComplianceMappingList, complianceMappingQuery, TaxonomyLabelList, taxonomyQuery } from '@comply/contracts';
+import { ComplianceMappingList, complianceMappingQuery, TaxonomyLabelList, taxonomyPaths, taxonomyQuery } from '@comply/contracts';
 import { Caller, CurrentCaller, RequireScope } from '@comply/tenant-directory';
-import { taxonomyPaths } from '../records/taxonomy-paths';
 import { ReferenceRepository } from './reference.repository';
 import { validated } from '@comply/service-runtime';
 

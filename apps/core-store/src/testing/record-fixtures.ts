@@ -1,9 +1,8 @@
 import { FieldEncryptor } from '@comply/crypto';
-import type { BackupStatus } from '@comply/contracts';
+import { taxonomyPaths, type BackupStatus } from '@comply/contracts';
 import { randomUUID } from 'node:crypto';
 import { uuidv7 } from '../database/uuidv7';
 import { encryptSourceData } from '../encryption/source-data-cipher';
-import { taxonomyPaths } from '../records/taxonomy-paths';
 import { CoreStoreTestApp } from './core-store-test-app';
 
 export interface RecordFixture {

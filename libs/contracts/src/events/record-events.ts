@@ -16,6 +16,7 @@ export const recordStoredV1 = z
     taxonomy: taxonomyLabels.describe('Taxonomy labels of the stored result.'),
     confidence: unitInterval.describe('Confidence in [0, 1] of the stored result.'),
     modelVersion: boundedText(100).describe('Version of the mapping model that produced the result.'),
+    latencyMs: z.number().nonnegative().optional().describe("Time the mapping took, in milliseconds, as the producer reported it (mapping.result.v1's latencyMs); absent from older producers."),
     storedAt: timestamp.describe('When core-store committed the record: ISO 8601 with offset.'),
   })
   .describe('record.stored.v1: core-store stored a mapping result. Topic core-events. No sensitive data.');

@@ -1,4 +1,4 @@
-import { taxonomyPaths } from './taxonomy-paths';
+import { taxonomyDepth, taxonomyPaths } from './taxonomy-paths';
 
 describe('taxonomyPaths', () => {
   it('lists a label after each of its ancestors, root first', () => {
@@ -29,5 +29,11 @@ describe('taxonomyPaths', () => {
 
   it('gives nothing for no labels', () => {
     expect(taxonomyPaths([])).toEqual([]);
+  });
+});
+
+describe('taxonomyDepth', () => {
+  it('counts the segments of a label', () => {
+    expect(['PII', 'PII.Identifier', 'PII.Identifier.SSN'].map(taxonomyDepth)).toEqual([1, 2, 3]);
   });
 });
