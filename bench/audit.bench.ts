@@ -35,6 +35,7 @@
 import 'reflect-metadata';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
+import { ModuleRef } from '@nestjs/core';
 import { PLATFORM_TOPOLOGY, type AuditCheckpointsCreated, type AuditEventV1, type AuditVerification } from '@comply/contracts';
 import { emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
 import { describeBlobSource, describePostgres, resolveBlobStorage, TEST_BLOB_CONNECTION_STRING_VARIABLE } from '@comply/testing';
@@ -48,6 +49,7 @@ import { MerkleAccumulator } from '../apps/audit-writer/src/ledger/merkle-accumu
 import { leafHash } from '../apps/audit-writer/src/ledger/merkle-tree';
 import { AuditLogReaderRepository } from '../apps/audit-writer/src/log-access/audit-log-reader.repository';
 import { AuditWriterTestApp, incomingAudit, startAuditWriterTestApp } from '../apps/audit-writer/src/testing/audit-writer-test-app';
+import { ArchivedBoundaryRepository } from '../apps/audit-writer/src/verification/archived-boundary.repository';
 import { LATEST_CHECKPOINT_SOURCE, LatestCheckpointSource } from '../apps/audit-writer/src/verification/latest-checkpoint-source';
 import { LogVerificationService } from '../apps/audit-writer/src/verification/log-verification.service';
 import { closeTestApp, useTestPostgres } from './bench-infrastructure';
@@ -381,6 +383,8 @@ async function splitVerify(app: AuditWriterTestApp, logId: string): Promise<Spli
     app.service.runtime.database as AuditDatabase,
     reader,
     app.service.app.get<symbol, LatestCheckpointSource>(LATEST_CHECKPOINT_SOURCE),
+    app.service.app.get(ArchivedBoundaryRepository),
+    app.service.app.get(ModuleRef),
   );
   const cpu = process.cpuUsage();
   const started = performance.now();

@@ -1,5 +1,6 @@
 import type { AuditEntryResponse, AuditOutcome, AuditActorType } from '@comply/contracts';
 import type { AuditLogRow } from '../database/schema';
+import { canonicalJson } from '../ledger/canonical-json';
 import { CanonicalEntry } from './audit-entry';
 
 /**
@@ -29,6 +30,27 @@ export function canonicalEntryOfRow(row: AuditLogRow): CanonicalEntry {
     },
     details: row.details ?? undefined,
   };
+}
+
+/**
+ * The RFC 8785 bytes of {@link canonicalEntryOfRow}, written for the entry's fixed shape: members
+ * in the sorted order RFC 8785 requires, strings escaped as JSON.stringify does (which is RFC
+ * 8785's escaping), only `details` through the general canonicalizer. Verification compares every
+ * row with it, and the general path spends half of verification's time finding the order of keys
+ * that never change. Throws where canonicalJson would (text that is not I-JSON in `details`).
+ */
+export function canonicalBytesOfRow(row: AuditLogRow): Buffer {
+  const member = (name: string, value: string | undefined | null) => (value === undefined || value === null ? '' : `"${name}":${JSON.stringify(value)},`);
+  const resource = `{${member('id', row.resourceId)}"type":${JSON.stringify(row.resourceType)}}`;
+  const source = `{${member('host', row.host)}${member('ip', row.sourceIp)}"service":${JSON.stringify(row.service)}${row.userAgent === null ? '' : `,"userAgent":${JSON.stringify(row.userAgent)}`}}`;
+  const json =
+    `{"action":${JSON.stringify(row.action)},"actor":{"id":${JSON.stringify(row.actorId)},"type":${JSON.stringify(row.actorType)}},` +
+    `"correlationId":${JSON.stringify(row.correlationId)},${row.details === null ? '' : `"details":${canonicalJson(row.details)},`}` +
+    `"eventId":${JSON.stringify(row.eventId)},"log":${JSON.stringify(row.logId)},"occurredAt":"${row.occurredAt.toISOString()}",` +
+    `"outcome":${JSON.stringify(row.outcome)},` +
+    `"recordedAt":"${row.recordedAt.toISOString()}","resource":${resource},"sequence":${JSON.stringify(row.sequence)},"source":${source},` +
+    `${member('tenantId', row.tenantId)}"v":1}`;
+  return Buffer.from(json, 'utf8');
 }
 
 /** A stored entry as the API answers it: its fields, hashes in hex, canonical bytes in base64. */

@@ -1,12 +1,11 @@
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { AuditBreakReason, AuditVerification } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT } from '@comply/service-runtime';
 import { AuditDatabase } from '../database/audit-database';
 import { AuditLogRow } from '../database/schema';
-import { canonicalEntryOfRow } from '../entries/stored-entry';
-import { canonicalBytes } from '../ledger/canonical-json';
+import { canonicalBytesOfRow } from '../entries/stored-entry';
 import { MerkleAccumulator } from '../ledger/merkle-accumulator';
 import { leafHash } from '../ledger/merkle-tree';
 import { AuditLogReaderRepository } from '../log-access/audit-log-reader.repository';
@@ -57,15 +56,14 @@ export class LogVerificationService {
     @Inject(DATABASE_CLIENT) private readonly database: AuditDatabase,
     private readonly reader: AuditLogReaderRepository,
     @Inject(LATEST_CHECKPOINT_SOURCE) private readonly checkpoints: LatestCheckpointSource,
-    // Absent where the service is built by hand over a log that was never archived (benchmarks).
-    @Optional() private readonly boundaries?: ArchivedBoundaryRepository,
-    @Optional() private readonly modules?: ModuleRef,
+    private readonly boundaries: ArchivedBoundaryRepository,
+    // The manifest source comes from the archival module, which itself verifies through this service.
+    private readonly modules: ModuleRef,
   ) {}
 
   async verify(logId: string): Promise<AuditVerification> {
     const { size, lastSequence: lastLive } = await withTenant(this.database.db, logId, (tx) => this.reader.extent(tx, logId));
-    const boundaries = this.boundaries;
-    const archived = boundaries && (await withTenant(this.database.db, logId, (tx) => boundaries.of(tx, logId)));
+    const archived = await withTenant(this.database.db, logId, (tx) => this.boundaries.of(tx, logId));
     const lastSequence = Math.max(lastLive, archived?.sequence ?? 0);
     const checkpoint = await this.checkpoints.latest(logId);
     const chain = new ChainStream<AuditLogRow>(archived);
@@ -144,13 +142,7 @@ export class LogVerificationService {
 
   /** Why the database's record of the archived boundary is not what the stored manifest says, if it is not. */
   private async manifestMismatch(logId: string, archived: ArchivedBoundary): Promise<string | undefined> {
-    let manifests: ArchiveManifestSource | undefined;
-    try {
-      manifests = this.modules?.get<symbol, ArchiveManifestSource>(ARCHIVE_MANIFEST_SOURCE, { strict: false });
-    } catch {
-      return undefined;
-    }
-    if (!manifests) return undefined;
+    const manifests = this.modules.get<symbol, ArchiveManifestSource>(ARCHIVE_MANIFEST_SOURCE, { strict: false });
     const listed = await manifests.lastArchived(archived.partition, logId);
     if (listed?.sequence === archived.sequence && listed.hash.equals(archived.hash)) return undefined;
     return `The archive record says entries up to ${archived.sequence} were archived in ${archived.partition}, ending with hash ${archived.hash.toString('hex')}, but its manifest in blob storage ${
@@ -181,7 +173,7 @@ export class LogVerificationService {
     if (!leafHash(row.canonical).equals(row.leafHash)) return { sequence: row.sequence, reason: 'leaf-hash-mismatch' };
     let columns: Buffer;
     try {
-      columns = canonicalBytes(canonicalEntryOfRow(row));
+      columns = canonicalBytesOfRow(row);
     } catch {
       return { sequence: row.sequence, reason: 'content-mismatch' };
     }
