@@ -36,6 +36,12 @@ export function serviceSettings(service: ServiceDescriptor) {
       max: 300_000,
       doc: 'How long a verified API key is remembered in memory; a key revoked on another replica still works there for at most this long.',
     }),
+    AUTH_FAILURE_AUDIT_INTERVAL_MS: setting.int({
+      default: 60_000,
+      min: 100,
+      max: 3_600_000,
+      doc: 'How often refused API keys and admin tokens, counted in memory, are written to the audit trail: one event per reason, tenant and key per interval (and at shutdown).',
+    }),
   };
 }
 

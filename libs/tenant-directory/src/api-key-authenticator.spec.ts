@@ -8,6 +8,7 @@ import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyCredentials, ApiKeyDirectory } from './api-key-directory';
 import { ApiKeyGuard } from './api-key.guard';
 import { AuthenticatedRequest } from './caller';
+import { FailedAuthenticationTally, type TallyEntry } from './failed-authentication-tally';
 import { RequireScope } from './require-scope';
 
 const INVALID = { ok: false, status: 401, reason: 'Invalid API key' };
@@ -51,8 +52,13 @@ class InMemoryDirectory implements ApiKeyDirectory {
 
 const silent = { warn: jest.fn() } as unknown as Logger;
 
-function authenticatorWith(directory: ApiKeyDirectory, ttlMs = 0): ApiKeyAuthenticator {
-  return new ApiKeyAuthenticator({ API_KEY_CACHE_TTL_MS: ttlMs }, silent, directory);
+function authenticatorWith(directory: ApiKeyDirectory, ttlMs = 0, tally = new FailedAuthenticationTally()): ApiKeyAuthenticator {
+  return new ApiKeyAuthenticator({ API_KEY_CACHE_TTL_MS: ttlMs }, silent, directory, tally);
+}
+
+/** The tally's entries as (reason, tenant, key, count), in the order they were first seen. */
+function tallied(tally: FailedAuthenticationTally): Array<Pick<TallyEntry, 'credential' | 'reason' | 'tenantId' | 'keyId' | 'count'>> {
+  return (tally.take()?.entries ?? []).map(({ credential, reason, tenantId, keyId, count }) => ({ credential, reason, tenantId, keyId, count }));
 }
 
 class Routes {
@@ -75,7 +81,13 @@ class IngestRoutes {
 }
 
 /** Runs the guard as Nest would for `handler` of `controller`; returns the request and the headers set on the reply. */
-async function guard(authenticator: ApiKeyAuthenticator, authorization: string | undefined, controller: object, handler: (...args: never[]) => unknown) {
+async function guard(
+  authenticator: ApiKeyAuthenticator,
+  authorization: string | undefined,
+  controller: object,
+  handler: (...args: never[]) => unknown,
+  tally = new FailedAuthenticationTally(),
+) {
   const request = { headers: { authorization }, id: 'req-1' } as unknown as AuthenticatedRequest;
   const headers: Record<string, string> = {};
   const reply = { header: (name: string, value: string) => (headers[name] = value) };
@@ -84,7 +96,7 @@ async function guard(authenticator: ApiKeyAuthenticator, authorization: string |
     getClass: () => controller,
     switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
   } as unknown as ExecutionContext;
-  const outcome = await new ApiKeyGuard(authenticator, new Reflector()).canActivate(context).catch((error: unknown) => error);
+  const outcome = await new ApiKeyGuard(authenticator, new Reflector(), tally).canActivate(context).catch((error: unknown) => error);
   return { outcome, request, headers };
 }
 
@@ -131,6 +143,33 @@ describe('ApiKeyAuthenticator', () => {
     expect(await authenticator.authenticate(`Bearer ${key}`)).toEqual({ ok: false, status: 403, reason: 'Tenant paused is suspended' });
     directory.change(key, { tenantStatus: 'active' });
     expect(await authenticator.authenticate(`Bearer ${key}`)).toMatchObject({ ok: true, tenantId: 'paused' });
+  });
+
+  it('counts each refusal with its precise reason, the tenant while the directory knows it, and the key it named', async () => {
+    const tally = new FailedAuthenticationTally();
+    const counting = authenticatorWith(directory, 0, tally);
+    const valid = directory.issue({ tenantId: 'tenant-a' });
+    const { prefix, secret } = parseApiKey(valid)!;
+    const idOf = (key: string) => directory.keys.get(parseApiKey(key)!.prefix)!.keyId;
+    const revoked = directory.issue({ tenantId: 'tenant-a', revokedAt: new Date() });
+    const suspended = directory.issue({ tenantId: 'paused', tenantStatus: 'suspended' });
+    const erased = directory.issue({ tenantId: 'gone', tenantStatus: 'erased' });
+    const unheardOf = directory.issue({ tenantId: 'not-yet', tenantStatus: undefined });
+    const wrongSecret = `csk_${prefix}_${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+    for (const header of [undefined, 'Bearer csk_short_key', `Bearer ${generateApiKey().key}`, `Bearer ${generateApiKey().key}`, `Bearer ${wrongSecret}`, `Bearer ${wrongSecret}`]) {
+      await counting.authenticate(header);
+    }
+    for (const key of [revoked, suspended, erased, unheardOf, valid]) await counting.authenticate(`Bearer ${key}`);
+    expect(tallied(tally)).toEqual([
+      { credential: 'api_key', reason: 'missing_credential', count: 1 },
+      { credential: 'api_key', reason: 'malformed_key', count: 1 },
+      { credential: 'api_key', reason: 'unknown_key', count: 2 },
+      { credential: 'api_key', reason: 'wrong_secret', tenantId: 'tenant-a', keyId: idOf(valid), count: 2 },
+      { credential: 'api_key', reason: 'revoked_key', tenantId: 'tenant-a', keyId: idOf(revoked), count: 1 },
+      { credential: 'api_key', reason: 'suspended_tenant', tenantId: 'paused', keyId: idOf(suspended), count: 1 },
+      { credential: 'api_key', reason: 'erased_tenant', keyId: idOf(erased), count: 1 },
+      { credential: 'api_key', reason: 'unknown_tenant', keyId: idOf(unheardOf), count: 1 },
+    ]);
   });
 
   it('records use at minute resolution, and needs no recordUse from a directory without one', async () => {
@@ -223,6 +262,16 @@ describe('ApiKeyGuard and @RequireScope', () => {
     expect((onRoute.outcome as HttpException).message).toBe('This API key lacks the "admin" scope');
     const onController = await guard(authenticator, `Bearer ${key}`, IngestRoutes, IngestRoutes.prototype.submit);
     expect((onController.outcome as HttpException).message).toBe('This API key lacks the "ingest" scope');
+  });
+
+  it('counts a key without the scope as a refusal of that key, in its tenant', async () => {
+    const tally = new FailedAuthenticationTally();
+    const key = directory.issue({ tenantId: 'tenant-a', scopes: ['read'] });
+    await guard(authenticator, `Bearer ${key}`, Routes, Routes.prototype.admin, tally);
+    await guard(authenticator, `Bearer ${key}`, Routes, Routes.prototype.anyKey, tally);
+    expect(tallied(tally)).toEqual([
+      { credential: 'api_key', reason: 'missing_scope', tenantId: 'tenant-a', keyId: directory.keys.get(parseApiKey(key)!.prefix)!.keyId, count: 1 },
+    ]);
   });
 
   it('lets any valid key through @RequireScope() without a scope', async () => {

@@ -4,6 +4,7 @@ import type { Logger } from '@comply/observability';
 import { LOGGER, SERVICE_CONFIG, type CommonServiceConfig } from '@comply/service-runtime';
 import { parseApiKey, secretMatches } from './api-key';
 import { API_KEY_DIRECTORY, ApiKeyCredentials, type ApiKeyDirectory } from './api-key-directory';
+import { FailedAuthenticationTally, requestOrigin, type Refusal, type RefusalReason } from './failed-authentication-tally';
 
 export type Authentication =
   | { ok: true; tenantId: string; keyId: string; scopes: ApiKeyScope[] }
@@ -18,6 +19,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 /**
  * Verifies `Authorization: Bearer <api key>` against the injected ApiKeyDirectory. Keys are
  * looked up by prefix, then remembered for API_KEY_CACHE_TTL_MS so a hot path costs no query.
+ * Every refusal is counted, with its precise reason, in the FailedAuthenticationTally.
  */
 @Injectable()
 export class ApiKeyAuthenticator {
@@ -28,19 +30,24 @@ export class ApiKeyAuthenticator {
     @Inject(SERVICE_CONFIG) private readonly config: Pick<CommonServiceConfig, 'API_KEY_CACHE_TTL_MS'>,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(API_KEY_DIRECTORY) private readonly directory: ApiKeyDirectory,
+    private readonly tally: FailedAuthenticationTally,
   ) {}
 
   async authenticate(authorization: string | undefined): Promise<Authentication> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match) return MISSING_TOKEN;
+    if (!match) return this.refuse(MISSING_TOKEN, { reason: 'missing_credential' });
     const parsed = parseApiKey(match[1]);
-    if (!parsed) return INVALID_KEY;
+    if (!parsed) return this.refuse(INVALID_KEY, { reason: 'malformed_key' });
     const row = await this.lookup(parsed.prefix);
-    // An unknown tenant is refused like an unknown key: this replica cannot vouch for it yet.
-    if (!row || !secretMatches(parsed.secret, row.secretHash) || row.revokedAt || row.tenantStatus === undefined || row.tenantStatus === 'erased') {
-      return INVALID_KEY;
+    if (!row) return this.refuse(INVALID_KEY, { reason: 'unknown_key' });
+    const reason = refusalOf(row, parsed.secret);
+    // The tenant's log gets the refusal while the directory knows the tenant; else the platform's.
+    const known = row.tenantStatus !== undefined && row.tenantStatus !== 'erased' ? { tenantId: row.tenantId } : {};
+    if (reason === 'suspended_tenant') {
+      return this.refuse({ ok: false, status: 403, reason: `Tenant ${row.tenantId} is ${row.tenantStatus}` }, { reason, keyId: row.keyId, ...known });
     }
-    if (row.tenantStatus !== 'active') return { ok: false, status: 403, reason: `Tenant ${row.tenantId} is ${row.tenantStatus}` };
+    // Every other refusal answers like an unknown key; an unknown tenant too, as this replica cannot vouch for it yet.
+    if (reason) return this.refuse(INVALID_KEY, { reason, keyId: row.keyId, ...known });
     this.touch(row);
     return { ok: true, tenantId: row.tenantId, keyId: row.keyId, scopes: row.scopes };
   }
@@ -65,6 +72,11 @@ export class ApiKeyAuthenticator {
     return row;
   }
 
+  private refuse(answer: Authentication, refusal: Omit<Refusal, 'credential'>): Authentication {
+    this.tally.record({ credential: 'api_key', ...refusal, ...requestOrigin() });
+    return answer;
+  }
+
   /** Records last use at minute resolution, off the request path, where the directory keeps it. */
   private touch(row: ApiKeyCredentials): void {
     if (!this.directory.recordUse) return;
@@ -75,4 +87,14 @@ export class ApiKeyAuthenticator {
       .recordUse(row.tenantId, row.keyId, new Date(now))
       .catch((error: unknown) => this.logger.warn({ err: error, keyId: row.keyId }, 'could not record API key use'));
   }
+}
+
+/** Why a key found by its prefix is refused (the secret first: a key's state is recorded only for whoever holds it); undefined when it is good. */
+function refusalOf(row: ApiKeyCredentials, secret: string): RefusalReason | undefined {
+  if (!secretMatches(secret, row.secretHash)) return 'wrong_secret';
+  if (row.revokedAt) return 'revoked_key';
+  if (row.tenantStatus === undefined) return 'unknown_tenant';
+  if (row.tenantStatus === 'erased') return 'erased_tenant';
+  if (row.tenantStatus !== 'active') return 'suspended_tenant';
+  return undefined;
 }

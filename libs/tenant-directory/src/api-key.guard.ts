@@ -4,16 +4,21 @@ import type { ApiKeyScope } from '@comply/contracts';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { AuthenticatedRequest } from './caller';
+import { FailedAuthenticationTally, requestOrigin } from './failed-authentication-tally';
 
 /** Metadata `@RequireScope` sets on a route or controller: the scope it needs, or none for any valid key. */
 export const REQUIRED_SCOPE = Symbol('requiredScope');
 
-/** Checks the API key and the scope the route requires; the handler then reads the tenant from `@CurrentCaller()`. */
+/**
+ * Checks the API key and the scope the route requires; the handler then reads the tenant from
+ * `@CurrentCaller()`. A missing scope is counted as a failed authentication like a bad key.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly authenticator: ApiKeyAuthenticator,
     private readonly reflector: Reflector,
+    private readonly tally: FailedAuthenticationTally,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -28,7 +33,10 @@ export class ApiKeyGuard implements CanActivate {
       }
       throw new ForbiddenException(result.reason);
     }
-    if (scope && !result.scopes.includes(scope)) throw new ForbiddenException(`This API key lacks the "${scope}" scope`);
+    if (scope && !result.scopes.includes(scope)) {
+      this.tally.record({ credential: 'api_key', reason: 'missing_scope', tenantId: result.tenantId, keyId: result.keyId, ...requestOrigin() });
+      throw new ForbiddenException(`This API key lacks the "${scope}" scope`);
+    }
     request.caller = { tenantId: result.tenantId, keyId: result.keyId, scopes: result.scopes, requestId: String(request.id) };
     return true;
   }

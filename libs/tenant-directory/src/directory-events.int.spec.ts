@@ -138,6 +138,8 @@ describe('tenant-events into a replica', () => {
         CONSUMER_RETRY_BASE_MS: '50',
         CONSUMER_RETRY_MAX_MS: '200',
         OUTBOX_POLL_INTERVAL_MS: '100',
+        // The refusals these tests provoke would be audited on audit-events too, where one erasure event is expected.
+        AUTH_FAILURE_AUDIT_INTERVAL_MS: '3600000',
       },
     });
   });
@@ -227,6 +229,7 @@ describe('tenant-events into a replica', () => {
       tenantId,
       correlationId: correlationOfErasure,
       occurredAt: expect.any(String),
+      source: { service: 'backup-worker', host: expect.any(String) },
       details: { apiKeysDeleted: 2, erasedFor: tenantId, tenantContext: tenantId },
     });
     expect(await drainSubscription(client, 'tenant-events', 'backup-worker', { deadLetter: true })).toEqual([]);

@@ -12,6 +12,17 @@ export { ApiKeyGuard } from './api-key.guard';
 export { CurrentCaller, RequestId, type AuthenticatedRequest, type Caller } from './caller';
 export { DirectoryEventsHandler } from './directory-events.handler';
 export { DirectoryReplicaRepository, ReplicaApiKeyDirectory, type ErasureResult, type ReplicaTransaction, type TenantApplication } from './directory-replica.repository';
+export { FailedAuthenticationAudit, failedAuthenticationEvents } from './failed-authentication-audit';
+export {
+  FAILED_AUTHENTICATION_CAP,
+  FailedAuthenticationTally,
+  REFUSAL_REASONS,
+  type AuthenticationCredential,
+  type Refusal,
+  type RefusalReason,
+  type TallyEntry,
+  type TallyWindow,
+} from './failed-authentication-tally';
 export { DIRECTORY_MIGRATIONS, directoryApiKeys, directoryTenants, type DirectoryMigration } from './directory-tables';
 export { RequireScope } from './require-scope';
 export { TENANT_ARRIVAL, type ArrivalCause, type TenantArrival } from './tenant-arrival';

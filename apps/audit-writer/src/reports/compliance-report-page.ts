@@ -53,7 +53,7 @@ function controlSection(control: ComplianceReport['controls'][number]): string {
   const evidence =
     control.evidence.length === 0
       ? '<p class="muted">No evidence of this control is kept in the audit trail.</p>'
-      : `<table><thead><tr><th>Evidence</th><th>Entries</th><th>First</th><th>Last</th><th>Sample sequences</th></tr></thead><tbody>${control.evidence.map(evidenceRow).join('')}</tbody></table>`;
+      : `<table><thead><tr><th>Evidence</th><th>Count</th><th>First</th><th>Last</th><th>Sample sequences</th></tr></thead><tbody>${control.evidence.map(evidenceRow).join('')}</tbody></table>`;
   return `<section class="control"><h3>${escapeHtml(control.id)} — ${escapeHtml(control.title)}</h3><p>Taxonomy labels mapped: ${labels}</p>${note}${evidence}</section>`;
 }
 
@@ -63,7 +63,7 @@ function kindsTable(report: ComplianceReport): string {
     const shown = count === NOT_COLLECTED ? `<td class="count not-collected">${escapeHtml(NOT_COLLECTED)}</td>` : `<td class="count">${escapeHtml(count ?? 0)}</td>`;
     return `<tr><td>${escapeHtml(definition.title)}</td>${shown}<td>${escapeHtml(definition.description)}</td></tr>`;
   });
-  return `<table><thead><tr><th>Evidence</th><th>Entries</th><th>What is counted</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  return `<table><thead><tr><th>Evidence</th><th>Count</th><th>What is counted</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** The report as a self-contained printable page: inline style, no scripts, no external resources, every value escaped. */

@@ -22,6 +22,16 @@ function event(tenantId: string | undefined, action: string, actorType: Actor, o
   });
 }
 
+/** An auth.* entry of the failed-authentication audit: `count` refusals of one reason. */
+function refusals(tenantId: string | undefined, credential: 'api_key' | 'admin_token', reason: string, count: unknown, occurredAt: string, outcome: AuditEventV1['outcome'] = 'denied') {
+  return event(tenantId, `auth.${credential}`, 'system', occurredAt, {
+    actor: { type: 'system', id: 'billing' },
+    resource: { type: credential },
+    outcome,
+    details: { reason, count, firstAt: occurredAt, lastAt: occurredAt, sampleIps: ['10.0.0.1'], sampleUserAgents: [], windowMs: 60_000 },
+  });
+}
+
 describe('compliance reports (GET /v1/audit/reports/:framework)', () => {
   const run = randomUUID().slice(0, 8);
   let app: AuditWriterTestApp;
@@ -65,6 +75,14 @@ describe('compliance reports (GET /v1/audit/reports/:framework)', () => {
       event(tenantB.id, 'tenant.erase', 'service', at(20)),
     ]);
     await app.append([event(undefined, 'plan.create', 'user', at(9)), event(undefined, 'plan.update', 'user', at(10))]);
+    // Failed authentication as the shared key guard writes it: one entry per reason, tenant and key per window.
+    await app.append([
+      /* 9 */ refusals(tenantB.id, 'api_key', 'wrong_secret', 7, at(21)),
+      /* 10 */ refusals(tenantB.id, 'api_key', 'revoked_key', 4, at(22)),
+      /* 11 */ refusals(tenantB.id, 'api_key', 'missing_scope', 'many', at(23)), // not a count: stands for 1
+      /* 12 */ refusals(tenantB.id, 'api_key', 'wrong_secret', 5, at(31, 23), 'success'), // not a refusal
+    ]);
+    await app.append([refusals(undefined, 'admin_token', 'wrong_token', 12, at(3)), refusals(undefined, 'api_key', 'unknown_key', 10_000, at(4))]);
   }, 60_000);
 
   afterAll(() => app?.close());
@@ -99,23 +117,38 @@ describe('compliance reports (GET /v1/audit/reports/:framework)', () => {
         'key-revocation': 2,
         'data-key-rotation': 1,
         erasure: 7,
-        'failed-authentication': 'not collected',
+        'failed-authentication': 0,
         'sensitive-record-access': 'not collected',
       },
     });
   });
 
+  it('counts failed authentication as the refusals its entries stand for (the sum of details.count), denied ones only', async () => {
+    const body = complianceReport.parse((await report(`soc2?${PERIOD}`, tenantB.key)).body);
+    expect(evidence(body, 'CC7.3', 'failed-authentication')).toEqual({
+      kind: 'failed-authentication',
+      title: 'Failed authentication',
+      count: 12,
+      firstAt: at(21),
+      lastAt: at(23),
+      sampleSequences: [9, 10, 11],
+    });
+    const platform = complianceReport.parse((await report(`iso27001?${PERIOD}&log=platform`, app.adminToken)).body);
+    expect(platform.totals).toMatchObject({ entries: 4, evidenceEntries: 4, byKind: { 'failed-authentication': 10_012 } });
+    const page = (await report(`hipaa?${PERIOD}&log=platform&format=html`, app.adminToken)).body as string;
+    expect(page).toMatch(/<td class="count">10012<\/td>/);
+  });
+
   it('reports evidence no service writes as "not collected", with the reason, never as 0', async () => {
     const body = complianceReport.parse((await report(`hipaa?${PERIOD}`, tenantA.key)).body);
-    for (const kind of ['failed-authentication', 'sensitive-record-access']) {
-      expect(evidence(body, '164.312(a)(1)', kind)).toEqual({
-        kind,
-        title: expect.any(String),
-        count: 'not collected',
-        notCollectedReason: expect.stringMatching(/\w/),
-        sampleSequences: [],
-      });
-    }
+    expect(evidence(body, '164.312(a)(1)', 'sensitive-record-access')).toEqual({
+      kind: 'sensitive-record-access',
+      title: expect.any(String),
+      count: 'not collected',
+      notCollectedReason: expect.stringMatching(/\w/),
+      sampleSequences: [],
+    });
+    expect(evidence(body, '164.312(a)(1)', 'failed-authentication')).toEqual({ kind: 'failed-authentication', title: 'Failed authentication', count: 0, sampleSequences: [] });
     expect(body.controls.find((c) => c.id === '164.312(e)(1)')).toMatchObject({ labels: ['PHI'], evidence: [], note: expect.any(String) });
     expect(evidence(body, '164.312(a)(2)(iv)', 'data-key-rotation')).toMatchObject({ count: 1 });
   });
@@ -139,7 +172,7 @@ describe('compliance reports (GET /v1/audit/reports/:framework)', () => {
   it("never counts another tenant's entries, and answers its log as unknown", async () => {
     const a = complianceReport.parse((await report(`soc2?${PERIOD}`, tenantA.key)).body);
     const b = complianceReport.parse((await report(`soc2?${PERIOD}`, tenantB.key)).body);
-    expect(b.totals).toMatchObject({ entries: 8, byKind: { 'admin-action': 7, 'key-creation': 7, 'key-revocation': 0, erasure: 1 } });
+    expect(b.totals).toMatchObject({ entries: 12, byKind: { 'admin-action': 7, 'key-creation': 7, 'key-revocation': 0, erasure: 1, 'failed-authentication': 12 } });
     expect(b.logId).toBe(tenantB.id);
     expect(a.totals.byKind['key-creation']).toBe(3);
     expect((await report(`soc2?${PERIOD}&log=${tenantB.id}`, tenantA.key)).status).toBe(404);
@@ -150,7 +183,7 @@ describe('compliance reports (GET /v1/audit/reports/:framework)', () => {
     const forA = complianceReport.parse((await report(`soc2?${PERIOD}&tenantId=${tenantA.id}`, app.adminToken)).body);
     expect(forA.totals).toEqual(complianceReport.parse((await report(`soc2?${PERIOD}`, tenantA.key)).body).totals);
     const platform = complianceReport.parse((await report(`soc2?${PERIOD}&log=platform`, app.adminToken)).body);
-    expect(platform).toMatchObject({ logId: 'platform', totals: { entries: 2, byKind: { 'admin-action': 2 } } });
+    expect(platform).toMatchObject({ logId: 'platform', totals: { entries: 4, byKind: { 'admin-action': 2, 'failed-authentication': 10_012 } } });
     const unnamed = await report(`soc2?${PERIOD}`, app.adminToken);
     expect(unnamed.status).toBe(400);
     expect(unnamed.body.issues).toEqual([expect.objectContaining({ path: 'log' })]);
@@ -179,9 +212,9 @@ describe('compliance reports (GET /v1/audit/reports/:framework)', () => {
     const signed = await app.request('POST', '/v1/audit/checkpoints', { token: tenantB.key });
     expect(signed.status).toBe(200);
     const after = complianceReport.parse((await report(`soc2?${PERIOD}`, tenantB.key)).body);
-    expect(after.checkpoint).toEqual({ treeSize: 8, rootHash: signed.body.checkpoints[0].rootHash });
+    expect(after.checkpoint).toEqual({ treeSize: 12, rootHash: signed.body.checkpoints[0].rootHash });
     const page = (await report(`soc2?${PERIOD}&format=html`, tenantB.key)).body as string;
-    expect(page).toContain(`tree size 8, root <span class="mono">${signed.body.checkpoints[0].rootHash}</span>`);
+    expect(page).toContain(`tree size 12, root <span class="mono">${signed.body.checkpoints[0].rootHash}</span>`);
   });
 
   it('refuses a request without a key', async () => {

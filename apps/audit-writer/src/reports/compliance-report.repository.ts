@@ -15,6 +15,8 @@ export interface EntryGroup {
   outcome: string;
   actorType: string;
   count: number;
+  /** What the entries stand for: the sum of `details.count` for aggregated actions, else the entries again. */
+  occurrences: number;
   firstAt: Date;
   lastAt: Date;
 }
@@ -34,10 +36,25 @@ export interface GroupSample extends GroupKey {
  */
 @Injectable()
 export class ComplianceReportRepository {
-  /** Every (action, outcome, actor type) of the log in the period, with its count and first and last occurrence. */
-  async groups(tx: AuditTransaction, logId: string, period: ReportPeriod): Promise<EntryGroup[]> {
-    const result = await tx.execute<{ action: string; outcome: string; actor_type: string; count: string; first_at: Date | string; last_at: Date | string }>(sql`
-      select action, outcome, actor_type, count(*) as count, min(occurred_at) as first_at, max(occurred_at) as last_at
+  /**
+   * Every (action, outcome, actor type) of the log in the period, with its count, first and last
+   * occurrence, and occurrences: an entry of `aggregatedActions` stands for its `details.count`
+   * (a positive integer, else 1); only those entries' details are read.
+   */
+  async groups(tx: AuditTransaction, logId: string, period: ReportPeriod, aggregatedActions: readonly string[] = []): Promise<EntryGroup[]> {
+    const result = await tx.execute<{
+      action: string;
+      outcome: string;
+      actor_type: string;
+      count: string;
+      occurrences: string;
+      first_at: Date | string;
+      last_at: Date | string;
+    }>(sql`
+      select action, outcome, actor_type, count(*) as count,
+             sum(case when action = any(${sql.param([...aggregatedActions])}::text[]) and details->>'count' ~ '^[1-9][0-9]{0,14}$'
+                      then (details->>'count')::bigint else 1 end) as occurrences,
+             min(occurred_at) as first_at, max(occurred_at) as last_at
         from audit_log
        where ${inPeriod(logId, period)}
        group by action, outcome, actor_type`);
@@ -46,6 +63,7 @@ export class ComplianceReportRepository {
       outcome: row.outcome,
       actorType: row.actor_type,
       count: Number(row.count),
+      occurrences: Number(row.occurrences),
       firstAt: new Date(row.first_at),
       lastAt: new Date(row.last_at),
     }));

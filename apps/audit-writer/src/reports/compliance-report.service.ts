@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AGGREGATED_ACTIONS,
   COMPLIANCE_CATALOG,
   EVIDENCE_KIND_DEFINITIONS,
   EVIDENCE_KINDS,
@@ -24,8 +25,9 @@ const groupKey = (group: Pick<EntryGroup, 'action' | 'outcome' | 'actorType'>) =
 /**
  * A framework's report over one log and period: the database counts entries per (action, outcome,
  * actor type); each group is then evidence of the kinds its facts match (libs/contracts), and each
- * control shows the kinds the catalog gives it. A kind no service writes to the trail is "not
- * collected", never 0.
+ * control shows the kinds the catalog gives it. An aggregated kind (failed authentication) counts
+ * the occurrences its entries stand for. A kind no service writes to the trail is "not collected",
+ * never 0.
  */
 @Injectable()
 export class ComplianceReportService {
@@ -42,7 +44,7 @@ export class ComplianceReportService {
     // Before the counts: every entry the checkpoint covers is already there to be counted.
     const checkpoint = await this.checkpoints.latest(logId);
     const { groups, samples } = await withTenant(this.database.db, logId, async (tx) => {
-      const all = await this.repository.groups(tx, logId, period);
+      const all = await this.repository.groups(tx, logId, period, AGGREGATED_ACTIONS);
       const evidence = all.filter((group) => evidenceKindsOf(group).some((kind) => used.has(kind)));
       return { groups: all, samples: await this.repository.samples(tx, logId, period, evidence, SAMPLE_SEQUENCES) };
     });
@@ -86,7 +88,7 @@ function evidenceOf(kind: EvidenceKind, groups: EntryGroup[], samples: GroupSamp
   return {
     kind,
     title: definition.title,
-    count: matching.reduce((sum, group) => sum + group.count, 0),
+    count: matching.reduce((sum, group) => sum + (definition.aggregated ? group.occurrences : group.count), 0),
     firstAt: first?.toISOString(),
     lastAt: last?.toISOString(),
     sampleSequences: sequences,

@@ -1,5 +1,5 @@
 import { COMPLIANCE_CATALOG, COMPLIANCE_FRAMEWORKS, complianceFrameworkOf } from './compliance-catalog';
-import { EVIDENCE_KIND_DEFINITIONS, EVIDENCE_KINDS, evidenceKindsOf } from './evidence-kinds';
+import { AGGREGATED_ACTIONS, EVIDENCE_KIND_DEFINITIONS, EVIDENCE_KINDS, evidenceKindsOf } from './evidence-kinds';
 
 describe('compliance catalog', () => {
   it.each(COMPLIANCE_FRAMEWORKS)('%s lists each control once, each with known evidence kinds, and says why a control has none', (framework) => {
@@ -63,6 +63,14 @@ describe('evidence kinds of an audit entry', () => {
     expect(evidenceKindsOf(facts('record.create'))).toEqual([]);
     expect(evidenceKindsOf(facts('record.read', 'api_key', 'denied'))).toEqual([]);
     const notCollected = EVIDENCE_KINDS.filter((kind) => !EVIDENCE_KIND_DEFINITIONS[kind].collected);
-    expect(notCollected).toEqual(['failed-authentication', 'sensitive-record-access']);
+    expect(notCollected).toEqual(['sensitive-record-access']);
+  });
+
+  it('counts refused API keys and admin tokens as failed authentication, each entry standing for its details.count', () => {
+    expect(evidenceKindsOf(facts('auth.api_key', 'api_key', 'denied'))).toEqual(['failed-authentication']);
+    expect(evidenceKindsOf(facts('auth.api_key', 'system', 'denied'))).toEqual(['failed-authentication']);
+    expect(evidenceKindsOf(facts('auth.admin_token', 'system', 'denied'))).toEqual(['failed-authentication']);
+    expect(evidenceKindsOf(facts('auth.api_key', 'system', 'success'))).toEqual([]);
+    expect(AGGREGATED_ACTIONS).toEqual(['auth.api_key', 'auth.admin_token']);
   });
 });

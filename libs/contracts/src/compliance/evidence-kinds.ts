@@ -19,7 +19,12 @@ export interface EvidenceMatcher {
 }
 
 export type EvidenceKindDefinition = { title: string; description: string } & (
-  | { collected: true; matcher: EvidenceMatcher }
+  | {
+      collected: true;
+      matcher: EvidenceMatcher;
+      /** Each entry aggregates `details.count` occurrences (a positive integer; 1 when absent), so the kind counts their sum, not entries. */
+      aggregated?: true;
+    }
   | { collected: false; notCollectedReason: string }
 );
 
@@ -33,7 +38,8 @@ export interface EvidenceFacts {
 /**
  * What each kind of evidence counts in the audit trail, by the actions services emit today
  * (core-store's admin API and the out-of-band triggers on its database, the tenant.erase of every
- * service). A kind no service emits is not collected: reports say so rather than count zero.
+ * service, the failed-authentication tally of the shared key guard). A kind no service emits is not
+ * collected: reports say so rather than count zero.
  */
 export const EVIDENCE_KIND_DEFINITIONS: Readonly<Record<EvidenceKind, EvidenceKindDefinition>> = {
   'admin-action': {
@@ -70,10 +76,11 @@ export const EVIDENCE_KIND_DEFINITIONS: Readonly<Record<EvidenceKind, EvidenceKi
   },
   'failed-authentication': {
     title: 'Failed authentication',
-    description: 'Requests refused for a missing, unknown or revoked API key or a wrong admin token.',
-    collected: false,
-    notCollectedReason:
-      'Refused requests are answered 401/403 and counted in metrics, but not written to the audit trail: one entry per refusal would let anyone without a key flood the trail.',
+    description:
+      'Requests refused for a missing, malformed, unknown or revoked API key, a wrong secret, a suspended tenant, a missing scope, or a missing or wrong admin token. Each auth.api_key or auth.admin_token entry (outcome denied) aggregates the refusals of one reason, tenant and key over a service\'s flush interval (60 s by default): the count is the sum of their details.count.',
+    collected: true,
+    matcher: { actions: ['auth.api_key', 'auth.admin_token'], outcomes: ['denied'] },
+    aggregated: true,
   },
   'sensitive-record-access': {
     title: 'Access to records with sensitive labels',
@@ -97,3 +104,9 @@ export function evidenceKindsOf(facts: EvidenceFacts): EvidenceKind[] {
     return matches(actions, facts.action) && matches(actorTypes, facts.actorType) && matches(outcomes, facts.outcome);
   });
 }
+
+/** Actions whose entries each stand for `details.count` occurrences (the matchers of aggregated kinds). */
+export const AGGREGATED_ACTIONS: readonly string[] = EVIDENCE_KINDS.flatMap((kind) => {
+  const definition = EVIDENCE_KIND_DEFINITIONS[kind];
+  return definition.collected && definition.aggregated ? (definition.matcher.actions ?? []) : [];
+});

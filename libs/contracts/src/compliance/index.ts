@@ -7,6 +7,7 @@ export {
   type ComplianceFrameworkCatalog,
 } from './compliance-catalog';
 export {
+  AGGREGATED_ACTIONS,
   EVIDENCE_KIND_DEFINITIONS,
   EVIDENCE_KINDS,
   evidenceKindsOf,

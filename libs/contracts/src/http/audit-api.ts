@@ -241,7 +241,9 @@ export type ComplianceReportQuery = z.infer<typeof complianceReportQuery>;
 
 const evidenceCount = z
   .union([z.int().min(0), z.literal(NOT_COLLECTED)])
-  .describe('Entries in the period that are this evidence, or "not collected" when no service writes it to the trail yet (never a 0 standing in for it).');
+  .describe(
+    'Entries in the period that are this evidence (for failed authentication, whose entries each aggregate refusals, the sum of their details.count), or "not collected" when no service writes it to the trail yet (never a 0 standing in for it).',
+  );
 
 export const complianceEvidence = z
   .strictObject({
