@@ -3,6 +3,7 @@ import { AdminTokenGuard } from './admin-token.guard';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { API_KEY_DIRECTORY, ApiKeyDirectory } from './api-key-directory';
 import { ApiKeyGuard } from './api-key.guard';
+import { ReaderGuard } from './reader.guard';
 import { FailedAuthenticationAudit } from './failed-authentication-audit';
 import { FailedAuthenticationTally } from './failed-authentication-tally';
 import { WhoamiController } from './whoami.controller';
@@ -26,8 +27,9 @@ export class ApiKeyAuthModule {
         ApiKeyAuthenticator,
         ApiKeyGuard,
         AdminTokenGuard,
+        ReaderGuard,
       ],
-      exports: [ApiKeyAuthenticator, ApiKeyGuard, AdminTokenGuard, FailedAuthenticationTally, FailedAuthenticationAudit],
+      exports: [ApiKeyAuthenticator, ApiKeyGuard, AdminTokenGuard, ReaderGuard, FailedAuthenticationTally, FailedAuthenticationAudit],
     };
   }
 }

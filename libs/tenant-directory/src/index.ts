@@ -9,6 +9,7 @@ export { ApiKeyAuthModule } from './api-key-auth.module';
 export { ApiKeyAuthenticator, type Authentication } from './api-key-authenticator';
 export { API_KEY_DIRECTORY, type ApiKeyCredentials, type ApiKeyDirectory } from './api-key-directory';
 export { ApiKeyGuard } from './api-key.guard';
+export { CurrentReader, ReaderGuard, type Reader } from './reader.guard';
 export { CurrentCaller, RequestId, type AuthenticatedRequest, type Caller } from './caller';
 export { DirectoryEventsHandler } from './directory-events.handler';
 export { DirectoryReplicaRepository, ReplicaApiKeyDirectory, type ErasureResult, type ReplicaTransaction, type TenantApplication } from './directory-replica.repository';

@@ -14,10 +14,10 @@ import {
   type AnalyticsTaxonomyQuery,
   type AnalyticsUsage,
 } from '@comply/contracts';
+import type { Reader } from '@comply/tenant-directory';
 import { PLATFORM_TENANT } from '../database/schema';
 import { ANALYTICS_CLOCK, type AnalyticsClock } from '../rollups/analytics-clock';
 import { addHistogram, CONFIDENCE_BUCKETS, emptyHistogram, LATENCY_MS_BUCKETS, percentile, type HistogramBuckets } from '../rollups/histogram-buckets';
-import type { AnalyticsReader } from './analytics-reader.guard';
 import { bucketsOf, reportPeriod, type ReportPeriod } from './report-period';
 import { ReportScope, ReportsRepository } from './reports.repository';
 
@@ -48,7 +48,7 @@ export class ReportsService {
     @Inject(ANALYTICS_CLOCK) private readonly clock: AnalyticsClock,
   ) {}
 
-  async usage(reader: AnalyticsReader, query: AnalyticsQuery): Promise<AnalyticsUsage> {
+  async usage(reader: Reader, query: AnalyticsQuery): Promise<AnalyticsUsage> {
     const { scope, period, header } = this.prepare(reader, query);
     return this.repository.read(scope, async (tx) => {
       const series = await this.repository.recordSeries(tx, scope, period);
@@ -67,7 +67,7 @@ export class ReportsService {
     });
   }
 
-  async performance(reader: AnalyticsReader, query: AnalyticsQuery): Promise<AnalyticsPerformance> {
+  async performance(reader: Reader, query: AnalyticsQuery): Promise<AnalyticsPerformance> {
     const { scope, period, header } = this.prepare(reader, query);
     const rows = await this.repository.read(scope, (tx) => this.repository.recordSeries(tx, scope, period));
     const confidence = emptyHistogram(CONFIDENCE_BUCKETS);
@@ -85,13 +85,13 @@ export class ReportsService {
     };
   }
 
-  async taxonomy(reader: AnalyticsReader, query: AnalyticsTaxonomyQuery): Promise<AnalyticsTaxonomy> {
+  async taxonomy(reader: Reader, query: AnalyticsTaxonomyQuery): Promise<AnalyticsTaxonomy> {
     const { scope, period, header } = this.prepare(reader, query);
     const labels = await this.repository.read(scope, (tx) => this.repository.dimensionTotals(tx, scope, period, 'label', { limit: query.limit }));
     return { ...header, labels: labels.map(({ key, stored }) => ({ label: key, depth: taxonomyDepth(key), stored })) };
   }
 
-  async compliance(reader: AnalyticsReader, query: AnalyticsQuery): Promise<AnalyticsCompliance> {
+  async compliance(reader: Reader, query: AnalyticsQuery): Promise<AnalyticsCompliance> {
     const { scope, period, header } = this.prepare(reader, query);
     const catalogLabels = [...new Set(COMPLIANCE_FRAMEWORKS.flatMap((framework) => COMPLIANCE_CATALOG[framework].controls.flatMap((control) => control.labels)))];
     const counts = await this.repository.read(scope, (tx) =>
@@ -115,7 +115,7 @@ export class ReportsService {
     };
   }
 
-  async billing(reader: AnalyticsReader, query: AnalyticsQuery): Promise<AnalyticsBilling> {
+  async billing(reader: Reader, query: AnalyticsQuery): Promise<AnalyticsBilling> {
     const { scope, period, header } = this.prepare(reader, query);
     return this.repository.read(scope, async (tx) => {
       const [currency = DEFAULT_CURRENCY, ...otherCurrencies] = await this.repository.currencies(tx, scope, period);
@@ -138,7 +138,7 @@ export class ReportsService {
   }
 
   /** Backups are kept per day: the period is widened to whole days. */
-  async backups(reader: AnalyticsReader, query: AnalyticsQuery): Promise<AnalyticsBackups> {
+  async backups(reader: Reader, query: AnalyticsQuery): Promise<AnalyticsBackups> {
     const scope = this.scopeOf(reader, query.tenant);
     const period = reportPeriod({ ...query, granularity: 'day' }, this.clock.now());
     const owner = scope?.tenantId ?? PLATFORM_TENANT;
@@ -163,14 +163,14 @@ export class ReportsService {
     };
   }
 
-  private prepare(reader: AnalyticsReader, query: AnalyticsQuery) {
+  private prepare(reader: Reader, query: AnalyticsQuery) {
     const scope = this.scopeOf(reader, query.tenant);
     const period = reportPeriod(query, this.clock.now());
     const header = { tenant: scope?.tenantId ?? null, from: period.from.toISOString(), to: period.to.toISOString(), granularity: period.granularity };
     return { scope, period, header };
   }
 
-  private scopeOf(reader: AnalyticsReader, tenant: string | undefined): ReportScope {
+  private scopeOf(reader: Reader, tenant: string | undefined): ReportScope {
     if (reader.kind === 'admin') return tenant === undefined ? null : { tenantId: tenant };
     if (tenant !== undefined && tenant !== reader.tenantId) throw new NotFoundException(`No tenant "${tenant}" for this API key`);
     return { tenantId: reader.tenantId };

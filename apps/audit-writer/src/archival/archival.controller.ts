@@ -9,8 +9,7 @@ import {
   type AuditArchiveVerification,
 } from '@comply/contracts';
 import { validated } from '@comply/service-runtime';
-import { AdminTokenGuard } from '@comply/tenant-directory';
-import { AuditReader, AuditReaderGuard, CurrentAuditReader } from '../log-access/audit-reader.guard';
+import { AdminTokenGuard, CurrentReader, type Reader, ReaderGuard } from '@comply/tenant-directory';
 import { selectedLog } from '../log-access/log-selection';
 import { ArchiveReaderService } from './archive-reader.service';
 import { ArchivalService } from './archival.service';
@@ -31,14 +30,14 @@ export class ArchivalController {
   }
 
   @Get('archives')
-  @UseGuards(AuditReaderGuard)
-  list(@Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader): Promise<AuditArchiveList> {
+  @UseGuards(ReaderGuard)
+  list(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditArchiveList> {
     return this.archives.list(selectedLog(reader, validated(auditArchivesQuery, query, 'query')));
   }
 
   @Get('archives/:partition/verify')
-  @UseGuards(AuditReaderGuard)
-  verify(@Param() params: Record<string, unknown>, @Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader): Promise<AuditArchiveVerification> {
+  @UseGuards(ReaderGuard)
+  verify(@Param() params: Record<string, unknown>, @Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditArchiveVerification> {
     const { partition } = validated(auditArchivePartitionParams, params, 'params');
     return this.archives.verify(partition, selectedLog(reader, validated(auditLogQuery, query, 'query')));
   }

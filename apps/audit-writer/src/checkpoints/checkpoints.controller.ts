@@ -7,7 +7,7 @@ import {
   type AuditVerifierKey,
 } from '@comply/contracts';
 import { validated } from '@comply/service-runtime';
-import { AuditReader, AuditReaderGuard, CurrentAuditReader } from '../log-access/audit-reader.guard';
+import { CurrentReader, type Reader, ReaderGuard } from '@comply/tenant-directory';
 import { noSuchLog, selectedLog } from '../log-access/log-selection';
 import { Checkpoint, CHECKPOINT_ORIGIN_PREFIX } from './checkpoint-note';
 import { CheckpointIssuer, CheckpointRefusedError } from './checkpoint-issuer';
@@ -29,8 +29,8 @@ export class CheckpointsController {
   /** One log (a tenant key: its own), or with the admin token and no log named, every log with entries. */
   @Post()
   @HttpCode(200)
-  @UseGuards(AuditReaderGuard)
-  async create(@Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader): Promise<AuditCheckpointsCreated> {
+  @UseGuards(ReaderGuard)
+  async create(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditCheckpointsCreated> {
     const selection = validated(auditCheckpointsQuery, query, 'query');
     const everyLog = reader.kind === 'admin' && selection.log === undefined && selection.tenantId === undefined;
     if (!everyLog) {
@@ -54,8 +54,8 @@ export class CheckpointsController {
   }
 
   @Get('latest')
-  @UseGuards(AuditReaderGuard)
-  async latest(@Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader): Promise<AuditCheckpointResponse> {
+  @UseGuards(ReaderGuard)
+  async latest(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditCheckpointResponse> {
     const logId = selectedLog(reader, validated(auditLogQuery, query, 'query'));
     const stored = await this.store.latest(logId);
     if (!stored) throw new NotFoundException('No checkpoint of this log yet');

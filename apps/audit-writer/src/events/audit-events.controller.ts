@@ -1,17 +1,17 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
 import { auditEventsQuery, type AuditEventList } from '@comply/contracts';
 import { validated } from '@comply/service-runtime';
-import { AuditReader, AuditReaderGuard, CurrentAuditReader } from '../log-access/audit-reader.guard';
+import { CurrentReader, type Reader, ReaderGuard } from '@comply/tenant-directory';
 import { selectedLog } from '../log-access/log-selection';
 import { AuditEventsService } from './audit-events.service';
 
 @Controller('v1/audit')
-@UseGuards(AuditReaderGuard)
+@UseGuards(ReaderGuard)
 export class AuditEventsController {
   constructor(private readonly events: AuditEventsService) {}
 
   @Get('events')
-  list(@Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader): Promise<AuditEventList> {
+  list(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditEventList> {
     const parsed = validated(auditEventsQuery, query, 'query');
     return this.events.list(selectedLog(reader, parsed), parsed);
   }

@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Query, Res, UseGuards } from '@nestjs/common';
 import { auditExportQuery, type AuditExportFormat } from '@comply/contracts';
 import type { Logger } from '@comply/observability';
 import { LOGGER, validated } from '@comply/service-runtime';
+import { CurrentReader, type Reader, ReaderGuard } from '@comply/tenant-directory';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { AuditReader, AuditReaderGuard, CurrentAuditReader } from '../log-access/audit-reader.guard';
 import { selectedLog } from '../log-access/log-selection';
 import { AuditExportService, ExportPlan } from './audit-export.service';
 
@@ -14,7 +14,7 @@ const CONTENT_TYPES: Record<AuditExportFormat, string> = {
 };
 
 @Controller('v1/audit')
-@UseGuards(AuditReaderGuard)
+@UseGuards(ReaderGuard)
 export class AuditExportController {
   constructor(
     private readonly exports: AuditExportService,
@@ -22,7 +22,7 @@ export class AuditExportController {
   ) {}
 
   @Get('export')
-  async export(@Query() query: Record<string, unknown>, @CurrentAuditReader() reader: AuditReader, @Res() reply: FastifyReply): Promise<void> {
+  async export(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader, @Res() reply: FastifyReply): Promise<void> {
     const parsed = validated(auditExportQuery, query, 'query');
     const plan = await this.exports.plan(selectedLog(reader, parsed), new Date(parsed.from), new Date(parsed.to));
     reply

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AuditLogReaderRepository } from './audit-log-reader.repository';
-import { AuditReaderGuard } from './audit-reader.guard';
 
-/** Who may read which log, and the reads themselves: shared by the events, verification and proof routes. */
+/** The reads of the logs, shared by the events, verification, proof, export and report routes (ReaderGuard decides who reads which). */
 @Global()
-@Module({ providers: [AuditLogReaderRepository, AuditReaderGuard], exports: [AuditLogReaderRepository, AuditReaderGuard] })
+@Module({ providers: [AuditLogReaderRepository], exports: [AuditLogReaderRepository] })
 export class LogAccessModule {}

@@ -1,7 +1,7 @@
 import { NotFoundException } from '@nestjs/common';
 import { invalidRequest } from '@comply/service-runtime';
+import type { Reader } from '@comply/tenant-directory';
 import { PLATFORM_LOG_ID } from '../database/schema';
-import { AuditReader } from './audit-reader.guard';
 
 /** The log a request names: `log` or `tenantId` (the same thing for a tenant's log). */
 export interface LogSelection {
@@ -19,7 +19,7 @@ export function noSuchLog(): NotFoundException {
  * unknown log. A tenant whose id is the platform log's reads nothing (no real tenant has it:
  * audit-writer refuses its events). The admin token must name a log.
  */
-export function selectedLog(reader: AuditReader, selection: LogSelection): string {
+export function selectedLog(reader: Reader, selection: LogSelection): string {
   if (selection.log !== undefined && selection.tenantId !== undefined && selection.log !== selection.tenantId) {
     throw invalidRequest('query', [{ path: 'tenantId', message: 'Names another log than `log`: pass one of them' }]);
   }

@@ -2,13 +2,13 @@ import { Controller, Get, NotFoundException, Param, Query, Res, UseGuards } from
 import { COMPLIANCE_FRAMEWORKS, complianceFrameworkOf, complianceReportQuery, type ComplianceReport } from '@comply/contracts';
 import { invalidRequest, validated } from '@comply/service-runtime';
 import type { FastifyReply } from 'fastify';
-import { AuditReader, AuditReaderGuard, CurrentAuditReader } from '../log-access/audit-reader.guard';
+import { CurrentReader, type Reader, ReaderGuard } from '@comply/tenant-directory';
 import { selectedLog } from '../log-access/log-selection';
 import { COMPLIANCE_REPORT_PAGE_CSP, complianceReportPage } from './compliance-report-page';
 import { ComplianceReportService } from './compliance-report.service';
 
 @Controller('v1/audit/reports')
-@UseGuards(AuditReaderGuard)
+@UseGuards(ReaderGuard)
 export class ComplianceReportController {
   constructor(private readonly reports: ComplianceReportService) {}
 
@@ -16,7 +16,7 @@ export class ComplianceReportController {
   async report(
     @Param('framework') name: string,
     @Query() query: Record<string, unknown>,
-    @CurrentAuditReader() reader: AuditReader,
+    @CurrentReader() reader: Reader,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ComplianceReport | string> {
     const framework = complianceFrameworkOf(name);
