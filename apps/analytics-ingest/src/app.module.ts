@@ -4,6 +4,7 @@ import { DocsModule } from '@comply/service-runtime';
 import { TenantDirectoryModule } from '@comply/tenant-directory';
 import { BackupsModule } from './backups/backups.module';
 import { BillingModule } from './billing/billing.module';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { TenantErasureRepository } from './erasure/tenant-erasure.repository';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { RecordsModule } from './records/records.module';
@@ -26,6 +27,7 @@ import { RollupsModule } from './rollups/rollups.module';
     BackupsModule,
     MaintenanceModule,
     ReportsModule,
+    DashboardModule,
     DocsModule.forDocument(analyticsOpenApi),
   ],
 })

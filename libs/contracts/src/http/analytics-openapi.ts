@@ -18,6 +18,7 @@ import {
   PLATFORM_RESPONSE_SCHEMAS,
   PLATFORM_SECURITY_SCHEMES,
   queryParameters,
+  unauthenticated,
   whoamiPath,
   withPlatformErrors,
 } from './openapi-builder';
@@ -100,6 +101,37 @@ function analyticsPaths(): JsonObject {
   };
 }
 
+/** The built-in dashboard: a static page and the files it links, which hold no data; the page sends the reader's credential with each report it requests. */
+function dashboardPaths(): JsonObject {
+  const text = (description: string, type: string) => ({ description, content: { [type]: { schema: { type: 'string' } } } });
+  return {
+    '/dashboard': {
+      get: {
+        operationId: 'dashboardPage',
+        tags: ['dashboard'],
+        summary: 'The built-in dashboard page',
+        description: "Charts of the /v1/analytics/* reports. It asks for the admin token or a tenant's `read` key, kept in the tab's session storage, and sends it as a bearer token with each report request.",
+        security: unauthenticated,
+        responses: { 200: text('The page (Cache-Control: no-cache, with an ETag).', 'text/html'), 304: { description: 'Not modified (If-None-Match).' } },
+      },
+    },
+    '/dashboard/{asset}': {
+      get: {
+        operationId: 'dashboardAsset',
+        tags: ['dashboard'],
+        summary: "A script or stylesheet of the dashboard (its own, or uPlot's)",
+        security: unauthenticated,
+        parameters: [{ name: 'asset', in: 'path', required: true, schema: { type: 'string', enum: ['dashboard.js', 'dashboard.css', 'uplot.js', 'uplot.css'] } }],
+        responses: {
+          200: { description: 'The file; cacheable for a year, as the page links it with a version of its content.', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } },
+          304: { description: 'Not modified (If-None-Match).' },
+          404: error('No such asset.'),
+        },
+      },
+    },
+  };
+}
+
 export function analyticsOpenApi(): Record<string, unknown> {
   return {
     openapi: '3.1.0',
@@ -111,10 +143,11 @@ export function analyticsOpenApi(): Record<string, unknown> {
     servers: [{ url: '/' }],
     tags: [
       { name: 'analytics', description: 'A tenant reading its own reports with a `read` key; operators reading any tenant or the fleet with the admin token.' },
+      { name: 'dashboard', description: 'The built-in dashboard and its files; no authentication (the reports it reads need it).' },
       { name: 'auth', description: 'Who an API key belongs to; every service answers the same.' },
       { name: 'operations', description: 'Health, metrics and this documentation; no authentication.' },
     ],
-    paths: withPlatformErrors({ ...analyticsPaths(), ...whoamiPath(), ...operationsPaths() }),
+    paths: withPlatformErrors({ ...analyticsPaths(), ...dashboardPaths(), ...whoamiPath(), ...operationsPaths() }),
     components: { schemas: componentSchemas(RESPONSE_SCHEMAS, 'output'), securitySchemes: PLATFORM_SECURITY_SCHEMES },
   };
 }
