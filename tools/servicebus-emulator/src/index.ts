@@ -2,6 +2,7 @@ export { startEmulator, emulatorConnectionString, DEFAULT_EMULATOR_PORT } from '
 export type { StartEmulatorOptions, RunningEmulator } from './start-emulator';
 export type { Clock, TimerHandle } from './broker/clock';
 export { ManualClock } from './testing/manual-clock';
+export { ShiftedClock } from './testing/shifted-clock';
 export { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
 export { emulatorTopology } from './platform-topology';
 export { loadTopologyFile } from './topology';

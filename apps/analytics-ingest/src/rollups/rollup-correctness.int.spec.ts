@@ -1,6 +1,6 @@
 import { ServiceBusClient, ServiceBusMessage } from '@azure/service-bus';
 import { EVENT_EXAMPLES, PLATFORM_TOPOLOGY, taxonomyPaths, type EventPayload, type EventType } from '@comply/contracts';
-import { Clock, emulatorTopology, RunningEmulator, startEmulator, TimerHandle } from '@comply/servicebus-emulator';
+import { emulatorTopology, RunningEmulator, ShiftedClock, startEmulator } from '@comply/servicebus-emulator';
 import { until } from '@comply/testing';
 import { randomUUID } from 'node:crypto';
 import { AnalyticsTestApp, startAnalyticsTestApp } from '../testing/analytics-test-app';
@@ -11,27 +11,6 @@ const PAST_DUPLICATE_WINDOW_MS = 11 * 60_000;
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const TOTAL = 50_000;
-
-/** The broker's clock: real time, which the test moves forward past the duplicate-detection window. */
-class ShiftableClock implements Clock {
-  private offsetMs = 0;
-
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-
-  setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    return setTimeout(callback, delayMs).unref() as unknown as TimerHandle;
-  }
-
-  clearTimeout(timer: TimerHandle | undefined): void {
-    clearTimeout(timer as unknown as NodeJS.Timeout | undefined);
-  }
-
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 interface Sent {
   messageId: string;
@@ -243,7 +222,7 @@ function expectedRollups(events: Sent[]) {
  * broker's clock is moved), so only the inbox stands between them and a second count.
  */
 describe('rollups of 50,000 events, 10 % redelivered and 5 % a day late', () => {
-  const clock = new ShiftableClock();
+  const clock = new ShiftedClock();
   const run = randomUUID().slice(0, 8);
   let bus: RunningEmulator;
   let client: ServiceBusClient;

@@ -1,6 +1,6 @@
 import { ServiceBusClient, ServiceBusMessage } from '@azure/service-bus';
 import { EVENT_EXAMPLES, PLATFORM_TOPOLOGY, type AuditEventV1 } from '@comply/contracts';
-import { Clock, emulatorTopology, RunningEmulator, startEmulator, TimerHandle } from '@comply/servicebus-emulator';
+import { emulatorTopology, RunningEmulator, ShiftedClock, startEmulator } from '@comply/servicebus-emulator';
 import { until } from '@comply/testing';
 import { randomUUID } from 'node:crypto';
 import { verifyChain } from '../ledger/hash-chain';
@@ -9,27 +9,6 @@ import { AuditWriterTestApp, startAuditWriterTestApp } from '../testing/audit-wr
 
 /** The topics' duplicate-detection window (libs/contracts topology), and a minute more. */
 const PAST_DUPLICATE_WINDOW_MS = 11 * 60_000;
-
-/** The broker's clock: real time, which the test moves past the duplicate-detection window. */
-class ShiftableClock implements Clock {
-  private offsetMs = 0;
-
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-
-  setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    return setTimeout(callback, delayMs).unref() as unknown as TimerHandle;
-  }
-
-  clearTimeout(timer: TimerHandle | undefined): void {
-    clearTimeout(timer as unknown as NodeJS.Timeout | undefined);
-  }
-
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 interface Sent {
   messageId: string;
@@ -55,7 +34,7 @@ interface StoredRow {
  * them and a second entry.
  */
 describe('capture of audit.event.v1', () => {
-  const clock = new ShiftableClock();
+  const clock = new ShiftedClock();
   const run = randomUUID().slice(0, 8);
   let bus: RunningEmulator;
   let client: ServiceBusClient;

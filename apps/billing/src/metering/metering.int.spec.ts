@@ -1,7 +1,7 @@
 import { ServiceBusClient, ServiceBusMessage } from '@azure/service-bus';
 import { billingQuotaChangedV1, billingUsageThresholdV1, EVENT_EXAMPLES, PLATFORM_TOPOLOGY, type RecordStoredV1 } from '@comply/contracts';
 import { withTenant } from '@comply/persistence';
-import { Clock, emulatorTopology, RunningEmulator, startEmulator, TimerHandle } from '@comply/servicebus-emulator';
+import { emulatorTopology, RunningEmulator, ShiftedClock, startEmulator } from '@comply/servicebus-emulator';
 import { until } from '@comply/testing';
 import { randomUUID } from 'node:crypto';
 import { PlanOverrides } from '../accounts/plan-overrides.service';
@@ -13,27 +13,6 @@ const SUBSCRIPTION = 'core-events/billing';
 const PAST_DUPLICATE_WINDOW_MS = 11 * 60_000;
 const JANUARY = '2026-01-31T18:59:59-05:00';
 const FEBRUARY = '2026-02-01T00:00:00+00:00';
-
-/** The broker's clock: real time, which the test moves forward past the duplicate-detection window. */
-class ShiftableClock implements Clock {
-  private offsetMs = 0;
-
-  now(): number {
-    return Date.now() + this.offsetMs;
-  }
-
-  setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    return setTimeout(callback, delayMs).unref() as unknown as TimerHandle;
-  }
-
-  clearTimeout(timer: TimerHandle | undefined): void {
-    clearTimeout(timer as unknown as NodeJS.Timeout | undefined);
-  }
-
-  advance(ms: number): void {
-    this.offsetMs += ms;
-  }
-}
 
 interface Stored {
   messageId: string;
@@ -67,7 +46,7 @@ function tenThousandRecords(run: string): Stored[] {
  * clock is moved), so only billing's inbox stands between them and a second count.
  */
 describe('metering record.stored.v1', () => {
-  const clock = new ShiftableClock();
+  const clock = new ShiftedClock();
   const run = randomUUID().slice(0, 8);
   const tenant = (name: string) => `${name}-${run}`;
   let bus: RunningEmulator;
