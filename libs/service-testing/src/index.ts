@@ -4,4 +4,5 @@
  */
 export { startServiceTestApp, type HttpResult, type OutboxRow, type RequestOptions, type ServiceTestApp, type ServiceTestAppOptions } from './service-test-app';
 export { settingsDocumentation } from './settings-documentation';
+export { askWithHostileQueries, HOSTILE_QUERY_VALUES, type HostileQueryOutcome, type HostileQueryRoute } from './hostile-queries';
 export { routeDocumentation, type OpenApiPaths, type RouteDocumentation } from './route-documentation';
