@@ -17,6 +17,7 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ServiceBusClient } from '@azure/service-bus';
 import { Cache } from '@comply/cache';
 import { FieldEncryptor } from '@comply/crypto';
 import { PLATFORM_TOPOLOGY, taxonomyPaths } from '@comply/contracts';
@@ -123,26 +124,50 @@ async function mappingMessages(app: CoreStoreTestApp, name: string): Promise<num
  * From the producer's first send until the service has completed (so committed) every message:
  * RECORDS messages of one mapping each, or RECORDS / MAPPINGS_PER_BATCH_MESSAGE mapping.batch.v1 messages.
  */
-async function busIngestThroughput(app: CoreStoreTestApp, connectionString: string, tenantId: string, type: 'mapping.result.v1' | 'mapping.batch.v1'): Promise<number> {
+async function busIngestThroughput(app: CoreStoreTestApp, admin: Client, connectionString: string, tenantId: string, type: 'mapping.result.v1' | 'mapping.batch.v1'): Promise<number> {
   const messages = type === 'mapping.batch.v1' ? RECORDS / MAPPINGS_PER_BATCH_MESSAGE : RECORDS;
   const producer = await startBusProducer({ connectionString, type, count: messages, batch: BATCH, seed: randomUUID(), tenants: [tenantId] });
+  let producerExit: number | null | undefined;
+  void producer.exited.then((code) => (producerExit = code));
   const before = await completedMappings(app);
   const started = performance.now();
   producer.go();
   while ((await completedMappings(app)) - before < messages) {
-    if (performance.now() - started > RUN_TIMEOUT_MS) {
-      const [completed, deadLettered, retried] = await Promise.all(
-        ['messaging_completed_total', 'messaging_dead_lettered_total', 'messaging_retried_total'].map((name) => mappingMessages(app, name)),
-      );
-      throw new Error(
-        `${type}: ${messages} messages not completed within ${RUN_TIMEOUT_MS} ms (completed ${completed - before}, dead-lettered ${deadLettered}, retried ${retried} in all)`,
-      );
-    }
+    if (producerExit !== undefined && producerExit !== 0) throw new Error(`${type}: the producer exited with ${producerExit} before every message was stored`);
+    if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`${type}: ${messages} messages not completed within ${RUN_TIMEOUT_MS} ms\n${await stallReport(app, admin, connectionString, producerExit)}`);
     await new Promise((r) => setTimeout(r, 10));
   }
   const throughput = rate(RECORDS, started);
   if ((await producer.exited) !== 0) throw new Error('the producer failed');
   return throughput;
+}
+
+/**
+ * What a stalled run looked like: which side stopped. Received but not settled means handling or
+ * settlement hangs (the database sessions say whether on a lock); nothing received while the
+ * broker holds messages means the receive side; an empty broker means the producer.
+ */
+async function stallReport(app: CoreStoreTestApp, admin: Client, connectionString: string, producerExit: number | null | undefined): Promise<string> {
+  const counters = await Promise.all(
+    ['messaging_received_total', 'messaging_completed_total', 'messaging_dead_lettered_total', 'messaging_retried_total'].map(async (name) => `${name.replace(/^messaging_|_total$/g, '')} ${await mappingMessages(app, name)}`),
+  );
+  const client = new ServiceBusClient(connectionString);
+  const receiver = client.createReceiver('mapping-events', 'core-store');
+  const waiting = await receiver.peekMessages(1_000).then(
+    (peeked) => `${peeked.length >= 1_000 ? '≥ ' : ''}${peeked.length}`,
+    (error: unknown) => `unknown (${String(error)})`,
+  );
+  await client.close();
+  const sessions = await admin.query<{ state: string; wait: string | null; seconds: number; query: string }>(
+    `select state, wait_event_type || ':' || wait_event as wait, extract(epoch from now() - coalesce(xact_start, query_start))::int as seconds, left(query, 80) as query
+       from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() order by seconds desc nulls last`,
+  );
+  return [
+    `consumer (all runs so far): ${counters.join(', ')}`,
+    `producer: ${producerExit === undefined ? 'still running' : `exited with ${producerExit}`}; messages waiting in mapping-events/core-store: ${waiting}`,
+    'database sessions:',
+    ...sessions.rows.map((s) => `  ${s.state ?? '-'} ${s.wait ?? '-'} ${s.seconds ?? '-'} s  ${s.query.replace(/\s+/g, ' ')}`),
+  ].join('\n');
 }
 
 /** Between ingest runs: the records, the ledger, usage and the events of the run before. */
@@ -177,9 +202,9 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     await reset(admin);
     const http = await httpIngestThroughput(app, httpTenant.key, RECORDS);
     await reset(admin);
-    const bus = await busIngestThroughput(app, emulator.connectionString, busTenant.id, 'mapping.result.v1');
+    const bus = await busIngestThroughput(app, admin, emulator.connectionString, busTenant.id, 'mapping.result.v1');
     await reset(admin);
-    const busBatch = await busIngestThroughput(app, emulator.connectionString, busTenant.id, 'mapping.batch.v1');
+    const busBatch = await busIngestThroughput(app, admin, emulator.connectionString, busTenant.id, 'mapping.batch.v1');
     // Round 0 is the warm-up.
     if (round > 0) {
       figures.raw.push(raw);
