@@ -4,3 +4,4 @@ export { createServiceMetrics, type ServiceMetrics } from './metrics';
 export { NestPinoLogger } from './nest-logger';
 export { currentRequestContext, runWithRequestContext, type RequestContext } from './request-context';
 export { serviceIdentity, setServiceIdentity } from './service-identity';
+export { ProgressLine } from './progress-line';

@@ -35,7 +35,7 @@ export class AuditWriterClient {
     const partial = `${file}.partial`;
     const counter = new Transform({
       transform(chunk: Buffer, _encoding, done) {
-        progress?.add(chunk);
+        progress?.addChunk(chunk);
         done(null, chunk);
       },
     });
