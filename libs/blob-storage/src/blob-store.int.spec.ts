@@ -80,6 +80,14 @@ describe('BlobStore', () => {
     expect(await store.get('streams/failed')).toBeUndefined();
   });
 
+  it('deletes a blob once, answering false when there is none, and refuses a hostile name', async () => {
+    await store.putIfAbsent('expiring/old.cbk', 'bytes');
+    expect(await store.deleteIfExists('expiring/old.cbk')).toBe(true);
+    expect(await store.get('expiring/old.cbk')).toBeUndefined();
+    expect(await store.deleteIfExists('expiring/old.cbk')).toBe(false);
+    await expect(store.deleteIfExists('expiring/../other')).rejects.toThrow(InvalidBlobNameError);
+  });
+
   it('lists the blobs under a prefix, in name order, with size and creation time', async () => {
     const before = Date.now() - 60_000;
     await store.putIfAbsent('tenants/a/2.json', '22');

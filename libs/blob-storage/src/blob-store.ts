@@ -137,6 +137,16 @@ export class BlobStore {
     }
   }
 
+  /**
+   * Removes the blob; false when there was none. Only retention calls it, once a blob is past its
+   * retention: in Azure the container's immutability policy refuses it before then (Azurite does not).
+   */
+  async deleteIfExists(name: string): Promise<boolean> {
+    assertBlobName(name);
+    const { succeeded } = await this.container.getBlockBlobClient(name).deleteIfExists();
+    return succeeded;
+  }
+
   /** Every blob whose name starts with `prefix` ("" for all), in name order. */
   async *list(prefix: string): AsyncIterable<BlobEntry> {
     assertBlobPrefix(prefix);
