@@ -7,6 +7,7 @@ export class ConsumerMetrics {
   readonly retried: Counter<'subscription'>;
   readonly deadLettered: Counter<'subscription' | 'reason'>;
   readonly duplicates: Counter<'subscription'>;
+  readonly settlementFailures: Counter<'subscription'>;
   readonly handlerDuration: Histogram<'subscription'>;
 
   constructor(registry?: Registry) {
@@ -28,6 +29,12 @@ export class ConsumerMetrics {
     this.duplicates = new Counter({
       name: 'messaging_duplicates_skipped_total',
       help: 'Messages already in the inbox, completed without running the handler.',
+      labelNames: ['subscription'],
+      registers,
+    });
+    this.settlementFailures = new Counter({
+      name: 'messaging_settlement_failures_total',
+      help: 'Settlements the broker refused or never answered (lock lost, link closed); the broker redelivers and the inbox skips what was committed.',
       labelNames: ['subscription'],
       registers,
     });

@@ -40,6 +40,33 @@ describe('SettlementQueue', () => {
     await Promise.all(done);
   });
 
+  it('sends a later complete while earlier ones are unanswered, but holds back another kind until all are answered', async () => {
+    const { receiver, calls } = recordingReceiver();
+    const queue = new SettlementQueue(receiver);
+    const first = queue.settle(message('m1'), { kind: 'complete' });
+    await tick();
+    const second = queue.settle(message('m2'), { kind: 'complete' });
+    await tick();
+    expect(calls.map((c) => `${c.kind}:${c.id}`)).toEqual(['complete:m1', 'complete:m2']);
+    const deadLetter = queue.settle(message('m3'), { kind: 'deadLetter', reason: 'ContractViolation', description: 'bad' });
+    const third = queue.settle(message('m4'), { kind: 'complete' });
+    calls[1].answer();
+    await second;
+    await tick();
+    // m1 is still unanswered: the dead-letter waits, and so does the complete queued after it.
+    expect(calls).toHaveLength(2);
+    calls[0].answer();
+    await first;
+    await tick();
+    expect(calls.slice(2).map((c) => `${c.kind}:${c.id}`)).toEqual(['deadLetter:m3']);
+    calls[2].answer();
+    await deadLetter;
+    await tick();
+    expect(calls.slice(3).map((c) => `${c.kind}:${c.id}`)).toEqual(['complete:m4']);
+    calls[3].answer();
+    await third;
+  });
+
   it('sends dead-letters with different reasons in separate groups, identical ones together', async () => {
     const { receiver, calls } = recordingReceiver();
     const queue = new SettlementQueue(receiver);

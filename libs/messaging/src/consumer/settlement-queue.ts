@@ -13,15 +13,18 @@ interface Pending {
 }
 
 /**
- * Settles messages one group of identical dispositions at a time. rhea merges dispositions of
- * adjacent deliveries written in the same tick and applies the first one's outcome to the whole
- * range, so a complete and a dead-letter sent together can both end up completed, and two
- * dead-letters sent together both carry the first one's reason (see notes on the Service Bus wire
- * protocol). Only settlements that would look the same on the wire go out together; any other
- * waits until the previous group has been acknowledged by the broker.
+ * Settles messages so that dispositions of different kinds are never outstanding together. rhea
+ * merges dispositions of adjacent deliveries written in the same tick and applies the first one's
+ * outcome to the whole range, so a complete and a dead-letter sent together can both end up
+ * completed, and two dead-letters sent together both carry the first one's reason (see notes on
+ * the Service Bus wire protocol). Settlements that look the same on the wire go out as soon as
+ * they are asked for, even while earlier ones of that kind are unanswered: one slow answer (a
+ * link the SDK is closing waits out its settlement timeout) must not hold back every batch behind
+ * it. A settlement of another kind waits until everything outstanding has been answered.
  */
 export class SettlementQueue {
   private pending: Pending[] = [];
+  private readonly outstanding = new Set<{ key: string; answered: Promise<void> }>();
   private flushing = false;
 
   constructor(private readonly receiver: ServiceBusReceiver) {}
@@ -40,11 +43,18 @@ export class SettlementQueue {
     try {
       while (this.pending.length > 0) {
         const key = dispositionKey(this.pending[0].action);
+        const otherKinds = [...this.outstanding].filter((group) => group.key !== key);
+        if (otherKinds.length > 0) {
+          await Promise.all(otherKinds.map((group) => group.answered));
+          continue;
+        }
         const group: Pending[] = [];
         const rest: Pending[] = [];
         for (const item of this.pending) (dispositionKey(item.action) === key ? group : rest).push(item);
         this.pending = rest;
-        await Promise.all(group.map((item) => this.apply(item)));
+        const sent = { key, answered: Promise.all(group.map((item) => this.apply(item))).then(() => undefined) };
+        this.outstanding.add(sent);
+        void sent.answered.then(() => this.outstanding.delete(sent));
       }
     } finally {
       this.flushing = false;

@@ -156,6 +156,7 @@ export class SubscriptionConsumer {
     } catch (error) {
       // The lock is gone (expired or the link dropped): the broker redelivers, and the inbox
       // makes a second run of an already committed handler a no-op.
+      this.options.metrics.settlementFailures.inc(labels);
       this.options.logger.warn({ err: error, subscription: this.name, messageId: message.messageId }, 'settlement failed');
     }
   }
