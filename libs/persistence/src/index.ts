@@ -1,6 +1,6 @@
 export { isLocalHost, poolConfigFrom, requiresTls, type DatabaseConnectionSettings } from './connection-options';
 export { createDatabaseClient, type Database, type DatabaseClient } from './database-client';
-export { databaseRoles, type DatabaseRoles } from './database-roles';
+export { BACKUP_ROLE, databaseRoles, type DatabaseRoles } from './database-roles';
 export { entraTokenPassword, POSTGRES_ENTRA_SCOPE } from './entra-token-provider';
 export { ensureDatabaseAccess } from './migrations/database-bootstrap';
 export { checksumOf, fingerprintOf, readMigrationFiles, type MigrationFile } from './migrations/migration-files';

@@ -3,6 +3,7 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { BACKUP_ROLE } from '../database-roles';
 import { readMigrationFiles } from './migration-files';
 import { MigrationHistoryError, runMigrations, urlForDatabase } from './migration-runner';
 import { isCurrent, migrationStatus } from './migration-status';
@@ -60,7 +61,7 @@ describe('runMigrations', () => {
     }
     await admin.end();
     rmSync(migrationsDir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('creates the database, applies pending files in order once, and records name and checksum', async () => {
     const database = freshDatabase();
@@ -96,6 +97,46 @@ describe('runMigrations', () => {
     await expect(query(appUrl.toString(), 'DROP TABLE widgets')).rejects.toThrow(/must be owner/);
     const inserted = await query(appUrl.toString(), "INSERT INTO widgets VALUES (1, 'a') RETURNING id");
     expect(inserted).toEqual([{ id: 1 }]);
+  });
+
+  it('applies migrations only up to the one named by upTo, and refuses a name the code does not have', async () => {
+    const database = freshDatabase();
+    writeMigration('0002_gadgets.sql', 'CREATE TABLE gadgets (id int);');
+    const partial = await runMigrations({ adminUrl, database: LOGICAL, physicalDatabase: database, migrationsDir, upTo: '0001_widgets.sql' });
+    expect(partial.applied).toEqual(['0000_privileges.sql', '0001_widgets.sql']);
+
+    await expect(
+      runMigrations({ adminUrl, database: LOGICAL, physicalDatabase: database, migrationsDir, upTo: '0009_missing.sql' }),
+    ).rejects.toThrow(/up to 0009_missing.sql: no migration of that name/);
+    const rest = await runMigrations({ adminUrl, database: LOGICAL, physicalDatabase: database, migrationsDir });
+    expect(rest.applied).toEqual(['0002_gadgets.sql']);
+  });
+
+  it('gives the backup role CONNECT and read access to every table, bypassing RLS, and no way to write', async () => {
+    const database = freshDatabase();
+    writeMigration(
+      '0002_secrets.sql',
+      `CREATE TABLE secrets (tenant text NOT NULL, value text NOT NULL);
+       INSERT INTO secrets VALUES ('t1', 'a'), ('t2', 'b');
+       ALTER TABLE secrets ENABLE ROW LEVEL SECURITY; ALTER TABLE secrets FORCE ROW LEVEL SECURITY;
+       CREATE POLICY by_tenant ON secrets USING (tenant = current_setting('app.tenant_id', true));`,
+    );
+    await runMigrations({ adminUrl, database: LOGICAL, physicalDatabase: database, migrationsDir });
+    const backupUrl = new URL(urlForDatabase(adminUrl, database));
+    backupUrl.username = BACKUP_ROLE;
+    backupUrl.password = '';
+    const rows = await query<{ value: string }>(backupUrl.toString(), 'select value from secrets order by value');
+    expect(rows.map((r) => r.value)).toEqual(['a', 'b']);
+    await expect(query(backupUrl.toString(), "INSERT INTO widgets VALUES (9, 'x')")).rejects.toThrow(/read-only transaction/);
+    await expect(
+      query(backupUrl.toString(), "BEGIN READ WRITE; INSERT INTO widgets VALUES (9, 'x'); COMMIT"),
+    ).rejects.toThrow(/permission denied/);
+    const [role] = await query<{ rolbypassrls: boolean; rolsuper: boolean; memberships: string[] }>(
+      adminUrl,
+      `select rolbypassrls, rolsuper, array(select g.rolname from pg_auth_members m join pg_roles g on g.oid = m.roleid
+         where m.member = r.oid order by 1)::text[] as memberships from pg_roles r where rolname = '${BACKUP_ROLE}'`,
+    );
+    expect(role).toEqual({ rolbypassrls: true, rolsuper: false, memberships: ['pg_read_all_data', 'pg_read_all_stats'] });
   });
 
   it('refuses to run when an applied migration was edited, applying nothing', async () => {

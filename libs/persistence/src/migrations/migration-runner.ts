@@ -13,6 +13,11 @@ export interface MigrateOptions {
   physicalDatabase?: string;
   migrationsDir: string;
   withReader?: boolean;
+  /**
+   * Apply migrations only up to and including this file name (a restore rebuilds the schema of
+   * its snapshot, not a newer one). Refused when the code has no migration of that name.
+   */
+  upTo?: string;
   log?: (message: string) => void;
 }
 
@@ -98,6 +103,17 @@ async function applyMigration(client: Client, roles: DatabaseRoles, file: Migrat
   }
 }
 
+function migrationsUpTo(files: MigrationFile[], options: MigrateOptions): MigrationFile[] {
+  if (options.upTo === undefined) return files;
+  const last = files.findIndex((file) => file.name === options.upTo);
+  if (last < 0) {
+    throw new MigrationHistoryError(
+      `Cannot migrate ${options.database} up to ${options.upTo}: no migration of that name in ${options.migrationsDir}/${options.database}`,
+    );
+  }
+  return files.slice(0, last + 1);
+}
+
 /**
  * Brings one database up to date: roles, database, access grants, then every pending migration
  * in its own transaction, under an advisory lock so concurrent runners apply each file once.
@@ -106,7 +122,7 @@ async function applyMigration(client: Client, roles: DatabaseRoles, file: Migrat
 export async function runMigrations(options: MigrateOptions): Promise<MigrateResult> {
   const physical = options.physicalDatabase ?? options.database;
   const roles = databaseRoles(options.database, { withReader: options.withReader });
-  const files = readMigrationFiles(options.migrationsDir, options.database);
+  const files = migrationsUpTo(readMigrationFiles(options.migrationsDir, options.database), options);
   const log = options.log ?? (() => undefined);
 
   const created = await withClient(options.adminUrl, (admin) =>
