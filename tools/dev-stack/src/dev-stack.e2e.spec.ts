@@ -324,6 +324,70 @@ async function expectFreeTierThenUpgrade(portBase: number, connectionString: str
   expect(subscription.body).toMatchObject({ plan: { code: 'starter' }, source: 'subscription' });
 }
 
+/** The mappings the analytics case publishes: taxonomy label → how many. */
+const ANALYTICS_MAPPINGS: Record<string, number> = { 'PII.Contact.Email': 3, 'PII.Identifier.SSN': 2, 'PCI.Card.Number': 1 };
+
+/**
+ * Mappings published on the bus reach analytics-ingest's reports through core-store's
+ * record.stored.v1: the tenant's own key reads exact counts, by detector, model version and
+ * taxonomy label with its ancestors.
+ */
+async function expectMappingsCountedInAnalytics(portBase: number, connectionString: string, adminToken: string): Promise<void> {
+  const coreStore = `http://127.0.0.1:${portBase}`;
+  const analytics = `http://127.0.0.1:${portBase + SERVICES.findIndex((service) => service.name === 'analytics-ingest')}`;
+  const tenantId = 'e2e-analytics';
+  expect((await call(`${coreStore}/admin/tenants`, 'POST', adminToken, { id: tenantId, name: 'Analytics Inc.' })).status).toBe(201);
+  const created = await call(`${coreStore}/admin/tenants/${tenantId}/api-keys`, 'POST', adminToken, { name: 'dashboards', scopes: ['read'] });
+  expect(created.status).toBe(201);
+  const key: string = created.body.key;
+
+  const published = Object.entries(ANALYTICS_MAPPINGS).flatMap(([label, count]) =>
+    Array.from({ length: count }, (_, i) => {
+      const requestId = `e2e-analytics-${label}-${i}`;
+      return {
+        body: { tenantId, ...mapping(requestId), taxonomy: [label], scores: { [label]: 0.98 } },
+        messageId: requestId,
+        subject: 'mapping.result.v1',
+        applicationProperties: { tenantId },
+      };
+    }),
+  );
+  const client = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 } });
+  try {
+    await client.createSender('mapping-events').sendMessages(published);
+  } finally {
+    await client.close();
+  }
+
+  const total = published.length;
+  const stored = (usage: { body?: { series?: Array<{ stored: number }> } }) => (usage.body?.series ?? []).reduce((sum, bucket) => sum + bucket.stored, 0);
+  const usage = await until(
+    () => call(`${analytics}/v1/analytics/usage`, 'GET', key),
+    (response) => response.status === 200 && stored(response) >= total,
+  );
+  expect({ tenant: usage.body.tenant, stored: stored(usage) }).toEqual({ tenant: tenantId, stored: total });
+  expect(usage.body.series.reduce((sum: number, bucket: { deleted: number }) => sum + bucket.deleted, 0)).toBe(0);
+  expect(usage.body.byDetector).toEqual([{ detector: 'presidio', stored: total }]);
+  expect(usage.body.byModelVersion).toEqual([{ modelVersion: 'mapper-2026.11', stored: total }]);
+
+  const taxonomy = await call(`${analytics}/v1/analytics/taxonomy`, 'GET', key);
+  expect(taxonomy.status).toBe(200);
+  const byLabel = (a: { label: string }, b: { label: string }) => a.label.localeCompare(b.label);
+  expect([...taxonomy.body.labels].sort(byLabel)).toEqual(
+    [
+      { label: 'PCI', depth: 1, stored: 1 },
+      { label: 'PCI.Card', depth: 2, stored: 1 },
+      { label: 'PCI.Card.Number', depth: 3, stored: 1 },
+      { label: 'PII', depth: 1, stored: 5 },
+      { label: 'PII.Contact', depth: 2, stored: 3 },
+      { label: 'PII.Contact.Email', depth: 3, stored: 3 },
+      { label: 'PII.Identifier', depth: 2, stored: 2 },
+      { label: 'PII.Identifier.SSN', depth: 3, stored: 2 },
+    ].sort(byLabel),
+  );
+  expect(taxonomy.body.labels[0]).toEqual({ label: 'PII', depth: 1, stored: 5 });
+}
+
 /** The stack's Azurite keeps blobs create-only through the library the services use. */
 async function expectBlobStorageServes(connectionString: string): Promise<void> {
   const store = BlobStore.fromConnectionString(connectionString, 'dev-stack-e2e');
@@ -375,6 +439,7 @@ describe('npm start (tools/dev-stack)', () => {
       await expectReplicasMatchCore(`http://127.0.0.1:${portBase}`, pgPort, dataDir, adminToken!);
       await expectFreeTierThenUpgrade(portBase, connectionString, dataDir, adminToken!);
       await expectOutOfBandChangeInTrail(portBase, pgPort, adminToken!);
+      await expectMappingsCountedInAnalytics(portBase, connectionString, adminToken!);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }
