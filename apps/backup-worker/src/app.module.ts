@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { BlobStorageModule } from '@comply/blob-storage';
+import { backupWorkerOpenApi } from '@comply/contracts';
+import { DocsModule, SERVICE_CONFIG } from '@comply/service-runtime';
 import { TenantDirectoryModule } from '@comply/tenant-directory';
+import { BackupsModule } from './backups/backups.module';
+import { RetentionModule } from './retention/retention.module';
+import { VerificationModule } from './verification/verification.module';
 
 /**
  * backup-worker: backups to immutable blob storage, verification, restore.
@@ -8,5 +14,14 @@ import { TenantDirectoryModule } from '@comply/tenant-directory';
  * keys come from the tenant directory's replica (libs/tenant-directory), which also serves
  * GET /v1/whoami.
  */
-@Module({ imports: [TenantDirectoryModule.forReplica()] })
+@Module({
+  imports: [
+    TenantDirectoryModule.forReplica(),
+    BlobStorageModule.forService(SERVICE_CONFIG),
+    BackupsModule,
+    VerificationModule,
+    RetentionModule,
+    DocsModule.forDocument(backupWorkerOpenApi),
+  ],
+})
 export class AppModule {}

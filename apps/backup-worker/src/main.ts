@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { runService } from '@comply/service-runtime';
-import { AppModule } from './app.module';
-import { backupSchema } from './database/schema';
+import { backupWorkerService } from './backup-worker-service';
 
-void runService({ service: 'backup-worker', module: AppModule, schema: backupSchema });
+void runService(backupWorkerService);

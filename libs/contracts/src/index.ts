@@ -101,3 +101,5 @@ export * from './compliance';
 export { taxonomyDepth, taxonomyPaths } from './taxonomy/taxonomy-paths';
 export * from './http/analytics-api';
 export { analyticsOpenApi } from './http/analytics-openapi';
+export * from './http/backup-api';
+export { backupWorkerOpenApi } from './http/backup-worker-openapi';
