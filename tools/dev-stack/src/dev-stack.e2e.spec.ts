@@ -403,6 +403,35 @@ async function expectAllStopped(portBase: number, otherPorts: number[]): Promise
   expect(ports.filter((_, i) => open[i])).toEqual([]);
 }
 
+/**
+ * backup-worker under npm start: core is backed up on its schedule (every few seconds here), the
+ * backup.completed.v1 it publishes marks the records the snapshot holds as backed up with the
+ * backup's id, and a restore drill of that backup passes.
+ */
+async function expectRecordsBackedUpOnSchedule(portBase: number, adminToken: string): Promise<void> {
+  const coreStore = `http://127.0.0.1:${portBase}`;
+  const backupWorker = `http://127.0.0.1:${portBase + SERVICES.findIndex((service) => service.name === 'backup-worker')}`;
+  const created = await call(`${coreStore}/admin/tenants/e2e-tenant/api-keys`, 'POST', adminToken, { name: 'e2e-backups', scopes: ['read'] });
+  expect(created.status).toBe(201);
+  const key: string = created.body.key;
+  // The list is read from the database each time (a single record's read may be cached).
+  const listed = await until(
+    () => call(`${coreStore}/v1/records?limit=100`, 'GET', key),
+    (response) => response.body?.items?.length >= 21 && response.body.items.every((r: { backup: { status: string } }) => r.backup.status === 'backed_up'),
+    { timeoutMs: 90_000, intervalMs: 1_000 },
+  );
+  expect(listed.body.items.length).toBeGreaterThanOrEqual(21);
+  const record = listed.body.items[0];
+  expect(record.backup).toEqual({ status: 'backed_up', backupId: expect.any(String) });
+  const backupId: string = record.backup.backupId;
+  const run = await call(`${backupWorker}/v1/backups/${backupId}`, 'GET', adminToken);
+  expect(run.body).toMatchObject({ id: backupId, database: 'core', status: 'completed' });
+  expect(Date.parse(run.body.coversTransactionsBefore)).toBeGreaterThanOrEqual(Date.parse(record.createdAt));
+
+  const drill = await call(`${backupWorker}/v1/backups/${backupId}/verify`, 'POST', adminToken);
+  expect(drill.body).toMatchObject({ status: 'passed' });
+}
+
 describe('npm start (tools/dev-stack)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'comply-dev-stack-'));
 
@@ -420,6 +449,8 @@ describe('npm start (tools/dev-stack)', () => {
       AZURITE_BLOB_PORT: String(azuritePort),
       SERVICE_PORT_BASE: String(portBase),
       API_KEY_CACHE_TTL_MS: String(API_KEY_CACHE_TTL_MS),
+      BACKUP_START_DELAY_MS: '1000',
+      BACKUP_INTERVAL_CORE_MS: '5000',
     });
     try {
       expect(stack.output()).toContain(`PostgreSQL: embedded PostgreSQL 127.0.0.1:${pgPort}`);
@@ -440,6 +471,7 @@ describe('npm start (tools/dev-stack)', () => {
       await expectFreeTierThenUpgrade(portBase, connectionString, dataDir, adminToken!);
       await expectOutOfBandChangeInTrail(portBase, pgPort, adminToken!);
       await expectMappingsCountedInAnalytics(portBase, connectionString, adminToken!);
+      await expectRecordsBackedUpOnSchedule(portBase, adminToken!);
       for (const service of SERVICES) {
         expect(stack.output()).toMatch(new RegExp(`^${service.name} +http://127\\.0\\.0\\.1:\\d+ +${service.database} `, 'm'));
       }

@@ -65,6 +65,20 @@ export function serviceEnv(
 }
 
 /**
+ * What one service needs from the launcher alone: billing verifies Stripe's signatures with the
+ * local webhook secret; backup-worker's restore drills create and drop scratch databases, which
+ * takes the server's admin role (in Azure a dedicated role, see its README).
+ */
+function ownSettings(
+  service: string,
+  launcher: { env: NodeJS.ProcessEnv; stripeWebhookSecret: LocalWebhookSecret; adminUrl: string },
+): Record<string, string> {
+  if (service === 'billing') return { STRIPE_WEBHOOK_SECRETS: launcher.stripeWebhookSecret.secrets };
+  if (service === 'backup-worker') return { BACKUP_RESTORE_ADMIN_URL: launcher.env.BACKUP_RESTORE_ADMIN_URL || launcher.adminUrl };
+  return {};
+}
+
+/**
  * What `npm start` does: infrastructure (PostgreSQL, Service Bus, blob storage), migrations of all
  * five databases, then the five services, returning once all are ready.
  * On any failure it stops whatever it had started before rethrowing.
@@ -121,7 +135,7 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
     // Local defaults under the data dir, unless the environment says otherwise.
     const localEnv = { LOCAL_KEK_FILE: join(dataDir, 'keys', 'kek.json'), ...options.env, ADMIN_TOKEN: adminToken.token };
     SERVICES.forEach((service, index) => {
-      const ownEnv = service.name === 'billing' ? { ...localEnv, STRIPE_WEBHOOK_SECRETS: stripeWebhookSecret.secrets } : localEnv;
+      const ownEnv = { ...localEnv, ...ownSettings(service.name, { env: options.env, stripeWebhookSecret, adminUrl: postgres.adminUrl }) };
       services.push(
         spawnService({
           service: serviceNamed(service.name),
