@@ -2,6 +2,12 @@ import { createHash, hash } from 'node:crypto';
 
 const WORDS = 8;
 const NEWLINE = 0x0a;
+const WORD = 2 ** 32;
+/**
+ * Rows summed word by word before carries are propagated: a word's sum stays below
+ * (CARRY_EVERY_ROWS + 1) * 2^32 plus a carry, well inside a double's exact integers (2^53).
+ */
+const CARRY_EVERY_ROWS = 2 ** 20;
 
 /**
  * Order-independent digest of a table's COPY text: SHA-256 over (row count | sum mod 2^256 of
@@ -10,7 +16,9 @@ const NEWLINE = 0x0a;
  * so every '\n' ends a row.
  */
 export class RowDigest {
-  private readonly sum = new Uint32Array(WORDS);
+  /** Big-endian 256-bit sum, word 0 most significant; words may exceed 32 bits until carry(). */
+  private readonly sum = new Float64Array(WORDS);
+  private uncarriedRows = 0;
   private partial: Buffer[] = [];
   rows = 0;
   bytes = 0;
@@ -30,6 +38,7 @@ export class RowDigest {
   /** "sha256:<hex>"; throws if the text ended inside a row. */
   digest(): string {
     if (this.partial.length) throw new Error('COPY output ended inside a row');
+    this.carry();
     const count = Buffer.alloc(8);
     count.writeBigUInt64BE(BigInt(this.rows));
     const sum = Buffer.alloc(WORDS * 4);
@@ -38,16 +47,25 @@ export class RowDigest {
   }
 
   private addRow(line: Buffer): void {
-    // One-shot hash: a Hash object per row costs more than the hashing on short rows.
-    const h = hash('sha256', line, 'buffer');
-    // Big-endian 256-bit addition, word by word from the least significant end.
-    let carry = 0;
-    for (let i = WORDS - 1; i >= 0; i--) {
-      const j = i * 4;
-      const total = this.sum[i] + (((h[j] << 24) | (h[j + 1] << 16) | (h[j + 2] << 8) | h[j + 3]) >>> 0) + carry;
-      this.sum[i] = total >>> 0;
-      carry = total > 0xffffffff ? 1 : 0;
+    // One-shot hash: a Hash object per row costs more than the hashing on short rows. As a 'binary'
+    // (latin1) string, one char per byte, rather than a Buffer: a Buffer per row costs as much as the hash.
+    const h = hash('sha256', line, 'binary');
+    for (let i = 0, j = 0; i < WORDS; i++, j += 4) {
+      this.sum[i] += ((h.charCodeAt(j) << 24) | (h.charCodeAt(j + 1) << 16) | (h.charCodeAt(j + 2) << 8) | h.charCodeAt(j + 3)) >>> 0;
     }
     this.rows++;
+    if (++this.uncarriedRows === CARRY_EVERY_ROWS) this.carry();
+  }
+
+  /** Brings every word back below 2^32, from the least significant end; the carry out of word 0 is dropped (mod 2^256). */
+  private carry(): void {
+    let carry = 0;
+    for (let i = WORDS - 1; i >= 0; i--) {
+      const total = this.sum[i] + carry;
+      const low = total % WORD;
+      this.sum[i] = low;
+      carry = (total - low) / WORD;
+    }
+    this.uncarriedRows = 0;
   }
 }

@@ -20,6 +20,14 @@ export type { SnapshotProgress } from './snapshot-progress';
 /** Measured on core's COPY text: level 1 keeps up with COPY; higher levels cost far more CPU for a few percent. */
 export const SNAPSHOT_GZIP_LEVEL = 1;
 
+/**
+ * Also measured on core's COPY text: memLevel 9 (a hash table of 256 KiB more) makes level 1 about
+ * 8% faster and a little smaller. Each output buffer zlib fills is one round trip between its thread
+ * and the main one; at the default 16 KiB a coalesced write took several, costing some 14% more CPU.
+ * Neither changes what a reader sees: a gzip stream.
+ */
+const GZIP_OPTIONS = { level: SNAPSHOT_GZIP_LEVEL, memLevel: 9, chunkSize: 256 * 1024 } as const;
+
 export interface WriteSnapshotOptions {
   /** Connected as platform_backup to the source database. */
   source: Client;
@@ -158,7 +166,7 @@ export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Snap
     const blob = new PassThrough();
     const written = pipeline(
       Readable.from(coalesced(frames()), { objectMode: false }),
-      createGzip({ level: SNAPSHOT_GZIP_LEVEL }),
+      createGzip(GZIP_OPTIONS),
       new ChunkEncryptor({ wrapKey: (key) => options.kek.wrap(key), chunkBytes }),
       meter,
       blob,
