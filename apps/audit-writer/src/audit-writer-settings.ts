@@ -31,6 +31,10 @@ export const auditWriterSettings = {
     default: 'audit-archive',
     doc: 'Blob container of archived partitions (`archive/<partition>/manifest.json` and one NDJSON slice per log, written once). In Azure, give it a locked time-based retention policy at least as long as the archive must be kept.',
   },
+  AUDIT_ARCHIVE_HANDOFF: setting.bool({
+    default: false,
+    doc: 'Also have backup-worker archive each partition (encrypted, checksummed, create-only, in its container) before it is dropped: archival sends `archive.requested.v1` and drops the partition only on a run after `archive.completed.v1` answered with its row count; a failed answer keeps it and is asked again on the next run.',
+  }),
 };
 
 export type AuditWriterSettings = typeof auditWriterSettings;

@@ -3,6 +3,7 @@ import { BlobStorageModule } from '@comply/blob-storage';
 import { backupWorkerOpenApi } from '@comply/contracts';
 import { DocsModule, SERVICE_CONFIG } from '@comply/service-runtime';
 import { TenantDirectoryModule } from '@comply/tenant-directory';
+import { ArchivesModule } from './archives/archives.module';
 import { BackupsModule } from './backups/backups.module';
 import { RetentionModule } from './retention/retention.module';
 import { VerificationModule } from './verification/verification.module';
@@ -19,6 +20,7 @@ import { VerificationModule } from './verification/verification.module';
     TenantDirectoryModule.forReplica(),
     BlobStorageModule.forService(SERVICE_CONFIG),
     BackupsModule,
+    ArchivesModule,
     VerificationModule,
     RetentionModule,
     DocsModule.forDocument(backupWorkerOpenApi),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { archiveCompletedV1, archiveFailedV1, archiveRequestedV1 } from './events/archive-events';
 import { auditEventV1 } from './events/audit-events';
 import { backupCompletedV1, backupFailedV1 } from './events/backup-events';
 import {
@@ -26,6 +27,9 @@ export const EVENT_SCHEMAS = {
   'audit.event.v1': auditEventV1,
   'backup.completed.v1': backupCompletedV1,
   'backup.failed.v1': backupFailedV1,
+  'archive.requested.v1': archiveRequestedV1,
+  'archive.completed.v1': archiveCompletedV1,
+  'archive.failed.v1': archiveFailedV1,
   'billing.subscription.changed.v1': billingSubscriptionChangedV1,
   'billing.invoice.paid.v1': billingInvoicePaidV1,
   'billing.invoice.payment_failed.v1': billingInvoicePaymentFailedV1,

@@ -58,6 +58,17 @@ export {
   type RecordStoredV1,
 } from './events/record-events';
 export { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditEventV1, auditSource, type AuditActorType, type AuditEventV1, type AuditOutcome, type AuditSource } from './events/audit-events';
+export {
+  ARCHIVE_DATABASES,
+  ARCHIVE_TABLE_PATTERN,
+  archiveCompletedV1,
+  archiveFailedV1,
+  archiveRequestedV1,
+  type ArchiveCompletedV1,
+  type ArchiveDatabase,
+  type ArchiveFailedV1,
+  type ArchiveRequestedV1,
+} from './events/archive-events';
 export { BACKUP_DATABASES, backupCompletedV1, backupFailedV1, type BackupCompletedV1, type BackupDatabase, type BackupFailedV1 } from './events/backup-events';
 export {
   DUNNING_STEP_KINDS,

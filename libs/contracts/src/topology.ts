@@ -93,13 +93,18 @@ export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
     subscriptions: [
       { name: 'analytics-ingest', subjects: ['backup.completed.v1', 'backup.failed.v1'] },
       { name: 'core-store', subjects: ['backup.completed.v1', 'backup.failed.v1'] },
+      { name: 'audit-writer', subjects: ['archive.completed.v1', 'archive.failed.v1'] },
     ],
   },
   {
     name: TOPICS.auditEvents,
     // audit-writer too: it audits its own part of a tenant's erasure, and records it from here like any other event.
     publishers: ['core-store', 'billing', 'analytics-ingest', 'audit-writer', 'backup-worker'],
-    subscriptions: [{ name: 'audit-writer', subjects: ['audit.event.v1'] }],
+    subscriptions: [
+      { name: 'audit-writer', subjects: ['audit.event.v1'] },
+      // audit-writer's retention hands a partition to backup-worker before dropping it.
+      { name: 'backup-worker', subjects: ['archive.requested.v1'] },
+    ],
   },
   {
     name: TOPICS.tenantEvents,

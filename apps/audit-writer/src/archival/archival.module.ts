@@ -8,6 +8,7 @@ import { AuditExportService } from '../export/audit-export.service';
 import { ARCHIVED_ENTRY_SOURCE } from '../proofs/archived-entry-source';
 import { AuditProofsService } from '../proofs/audit-proofs.service';
 import { ARCHIVE_MANIFEST_SOURCE } from '../verification/archive-manifest-source';
+import { ArchiveHandoffHandler } from './archive-handoff.handler';
 import { ArchiveReaderService } from './archive-reader.service';
 import { ArchiveStore } from './archive-store';
 import { ArchivalController } from './archival.controller';
@@ -27,7 +28,7 @@ type ArchiveConfig = Pick<AuditWriterConfig, 'BLOB_CONNECTION_STRING' | 'BLOB_AC
  */
 @Module({
   imports: [CheckpointsModule],
-  controllers: [ArchivalController],
+  controllers: [ArchivalController, ArchiveHandoffHandler],
   providers: [
     {
       provide: ARCHIVE_BLOBS,

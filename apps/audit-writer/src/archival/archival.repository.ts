@@ -20,7 +20,10 @@ export interface PartitionLog {
   lastHash: Buffer;
 }
 
-export type NewArchive = Omit<AuditArchiveRow, 'verifiedAt' | 'droppedAt' | 'createdAt'>;
+export type NewArchive = Pick<AuditArchiveRow, 'partition' | 'rangeStart' | 'rangeEnd' | 'manifestBlob' | 'manifestSha256' | 'entries'>;
+
+/** backup-worker's answer to a hand-off request. */
+export type HandoffAnswer = Pick<AuditArchiveRow, 'handoffStatus' | 'handoffRows' | 'handoffBlob' | 'handoffChecksum' | 'handoffError'>;
 
 /**
  * Partitions, archive records and the one way to drop a partition. Listing partitions and their
@@ -70,6 +73,24 @@ export class ArchivalRepository {
 
   async markVerified(tx: AuditTransaction, partition: string): Promise<void> {
     await tx.update(auditArchives).set({ verifiedAt: sql`now()` }).where(eq(auditArchives.partition, partition));
+  }
+
+  /** Records a new hand-off request for the partition; an answer to an earlier one no longer counts. */
+  async requestHandoff(tx: AuditTransaction, partition: string, requestId: string): Promise<void> {
+    await tx
+      .update(auditArchives)
+      .set({ handoffRequestId: requestId, handoffRequestedAt: sql`now()`, handoffStatus: 'requested', handoffRows: null, handoffBlob: null, handoffChecksum: null, handoffError: null, handoffAnsweredAt: null })
+      .where(eq(auditArchives.partition, partition));
+  }
+
+  /** Records backup-worker's answer to the partition's current request; false when it answers another (an older) one. */
+  async answerHandoff(tx: AuditTransaction, partition: string, requestId: string, answer: HandoffAnswer): Promise<boolean> {
+    const rows = await tx
+      .update(auditArchives)
+      .set({ ...answer, handoffAnsweredAt: sql`now()` })
+      .where(and(eq(auditArchives.partition, partition), eq(auditArchives.handoffRequestId, requestId)))
+      .returning({ partition: auditArchives.partition });
+    return rows.length > 0;
   }
 
   /** In the log's tenant context. Records it unless recorded; answers the stored row either way. */

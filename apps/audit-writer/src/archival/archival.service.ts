@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AuditArchivalRun } from '@comply/contracts';
 import type { Logger, ServiceMetrics } from '@comply/observability';
+import { addToOutbox } from '@comply/messaging';
 import { withTenant } from '@comply/persistence';
 import { DATABASE_CLIENT, LOGGER, SERVICE_CONFIG, SERVICE_METRICS } from '@comply/service-runtime';
+import { randomUUID } from 'node:crypto';
 import { Counter } from 'prom-client';
 import { AuditWriterConfig } from '../audit-writer-settings';
 import { CheckpointIssuer } from '../checkpoints/checkpoint-issuer';
@@ -34,17 +36,20 @@ export function retentionCutoff(now: Date, months: number): Date {
  *     goes on, different bytes stop it;
  *  3. read back from storage and verified (chain, leaf hashes, fields, inclusion of the first and
  *     last entries, SHA-256, counts and end hashes against the database), and only then marked verified;
- *  4. dropped by audit_archive_drop_partition, which copies its leaf hashes aside and checks the
+ *  4. with AUDIT_ARCHIVE_HANDOFF, archived by backup-worker too: archive.requested.v1 is sent and the
+ *     partition kept until a later run finds archive.completed.v1 recorded with its row count;
+ *  5. dropped by audit_archive_drop_partition, which copies its leaf hashes aside and checks the
  *     record against the rows again.
  * One run at a time across replicas (an advisory lock); a refused partition stops the run with an alarm.
  */
 @Injectable()
 export class ArchivalService {
   private readonly refusals: Counter;
+  private readonly handoffFailures: Counter;
 
   constructor(
     @Inject(DATABASE_CLIENT) private readonly database: AuditDatabase,
-    @Inject(SERVICE_CONFIG) private readonly config: Pick<AuditWriterConfig, 'AUDIT_RETENTION_MONTHS'>,
+    @Inject(SERVICE_CONFIG) private readonly config: Pick<AuditWriterConfig, 'AUDIT_RETENTION_MONTHS' | 'AUDIT_ARCHIVE_HANDOFF'>,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_METRICS) metrics: ServiceMetrics,
     private readonly archival: ArchivalRepository,
@@ -57,6 +62,11 @@ export class ArchivalService {
     this.refusals = new Counter({
       name: 'audit_archival_refusals_total',
       help: 'Partitions past retention kept because their archive could not be written or did not verify: each one is an alarm.',
+      registers: [metrics.registry],
+    });
+    this.handoffFailures = new Counter({
+      name: 'audit_archival_handoff_failures_total',
+      help: "Partitions kept because backup-worker's archive of them failed or held another row count (AUDIT_ARCHIVE_HANDOFF); each is asked again on the next run.",
       registers: [metrics.registry],
     });
   }
@@ -97,6 +107,10 @@ export class ArchivalService {
       const manifest = await this.write(partition, logs, entries);
       await this.verifyStored(partition, logs, manifest);
       await this.database.db.transaction((tx) => this.archival.markVerified(tx, partition.partition));
+      if (this.config.AUDIT_ARCHIVE_HANDOFF) {
+        const waiting = await this.handoff(partition.partition, entries);
+        if (waiting) return { ...outcome, outcome: 'awaiting-handoff', reason: waiting };
+      }
       const kept = await this.database.db.transaction((tx) => this.archival.dropPartition(tx, partition.partition, cutoff));
       this.logger.info({ partition: partition.partition, logs: logs.length, entries, leavesKept: kept }, 'archived and dropped an audit_log partition');
       return { ...outcome, outcome: 'archived' };
@@ -106,6 +120,36 @@ export class ArchivalService {
       this.logger.error({ partition: partition.partition, reason, err: error }, 'audit archival refused: the partition is kept');
       return { ...outcome, outcome: 'refused', reason };
     }
+  }
+
+  /**
+   * The hand-off to backup-worker, between verification and the drop: undefined once backup-worker
+   * answered the partition's request completed with its row count; else why it is kept. Without a
+   * request, or after a failed answer, a new request goes to the outbox with its record.
+   */
+  private async handoff(partition: string, entries: number): Promise<string | undefined> {
+    const archive = await this.database.db.transaction((tx) => this.archival.archive(tx, partition));
+    if (archive?.handoffStatus === 'completed' && archive.handoffRows === entries) return undefined;
+    if (archive?.handoffStatus === 'requested') return `waiting for backup-worker to answer archive request ${archive.handoffRequestId}`;
+    if (archive?.handoffStatus) {
+      const problem =
+        archive.handoffStatus === 'failed'
+          ? `backup-worker could not archive it (${archive.handoffError})`
+          : `backup-worker archived ${archive.handoffRows} rows of ${entries}`;
+      this.handoffFailures.inc();
+      this.logger.error({ partition, requestId: archive.handoffRequestId, problem }, 'audit archival hand-off failed: the partition is kept and asked for again');
+    }
+    const requestId = randomUUID();
+    await this.database.db.transaction(async (tx) => {
+      await this.archival.requestHandoff(tx, partition, requestId);
+      await addToOutbox(tx, {
+        type: 'archive.requested.v1',
+        payload: { requestId, database: 'audit', table: partition, rows: entries, requestedAt: new Date().toISOString() },
+        correlationId: requestId,
+      });
+    });
+    this.logger.info({ partition, requestId, rows: entries }, 'asked backup-worker to archive an audit_log partition before it is dropped');
+    return `asked backup-worker to archive it (request ${requestId}); dropped on a run after it completed`;
   }
 
   /** Steps 1 and 2: checkpoints, slices, manifest, records. */

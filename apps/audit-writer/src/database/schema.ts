@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, check, customType, index, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, check, customType, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * drizzle schema of the `audit` database. `drizzle-kit generate` turns tables added here into SQL
@@ -143,6 +143,18 @@ export const auditArchives = pgTable('audit_archives', {
   /** The partition was detached and dropped. */
   droppedAt: timestamp('dropped_at', { withTimezone: true }),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** With AUDIT_ARCHIVE_HANDOFF: the latest archive.requested.v1 sent to backup-worker for this partition. */
+  handoffRequestId: uuid('handoff_request_id'),
+  handoffRequestedAt: timestamp('handoff_requested_at', { withTimezone: true }),
+  /** requested, then completed or failed as backup-worker answered the request named above. */
+  handoffStatus: text('handoff_status').$type<'requested' | 'completed' | 'failed'>(),
+  /** Rows backup-worker archived: the partition is dropped only when they equal `entries`. */
+  handoffRows: bigint('handoff_rows', { mode: 'number' }),
+  /** backup-worker's blob, or its error code when it failed. */
+  handoffBlob: text('handoff_blob'),
+  handoffChecksum: text('handoff_checksum'),
+  handoffError: text('handoff_error'),
+  handoffAnsweredAt: timestamp('handoff_answered_at', { withTimezone: true }),
 });
 
 /**

@@ -102,7 +102,50 @@ export const backupVerifications = pgTable(
   ],
 );
 
-export const backupSchema = { backupRuns, backupVerifications };
+/**
+ * One archive request of another service (archive.requested.v1), by its request id: the one table
+ * archived into `archives/<database>/<table>/<request id>.cbk` and answered completed, or the
+ * reason it was not. Recorded in the transaction that enqueues the answer, so a redelivered request
+ * is answered from here and nothing is written twice.
+ */
+export const backupArchives = pgTable(
+  'backup_archives',
+  {
+    requestId: uuid('request_id').primaryKey(),
+    database: text('database').notNull(),
+    tableName: text('table_name').notNull(),
+    status: text('status').$type<'completed' | 'failed'>().notNull(),
+    /** Rows the requester counted. */
+    requestedRows: bigint('requested_rows', { mode: 'number' }).notNull(),
+    /** Rows the archive holds. */
+    rows: bigint('rows', { mode: 'number' }),
+    /** The table's content digest, "sha256:<hex>". */
+    digest: text('digest'),
+    blobContainer: text('blob_container'),
+    blobName: text('blob_name'),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }),
+    /** "sha256:<hex>" of the blob, as read back. */
+    checksum: text('checksum'),
+    manifest: jsonb('manifest').$type<SnapshotManifest>(),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    requestedAt: instant('requested_at').notNull(),
+    completedAt: instant('completed_at').notNull().defaultNow(),
+    host: text('host').notNull(),
+  },
+  (table) => [
+    index('backup_archives_table_idx').on(table.database, table.tableName),
+    check('backup_archives_status', sql`${table.status} in ('completed', 'failed')`),
+    check(
+      'backup_archives_completed_has_blob',
+      sql`${table.status} <> 'completed' or (${table.rows} >= 0 and ${table.digest} ~ '^sha256:[0-9a-f]{64}$' and ${table.checksum} ~ '^sha256:[0-9a-f]{64}$' and ${table.blobName} is not null and ${table.sizeBytes} >= 0 and ${table.manifest} is not null)`,
+    ),
+    check('backup_archives_failed_has_error', sql`(${table.status} = 'failed') = (${table.errorCode} is not null)`),
+  ],
+);
+
+export const backupSchema = { backupRuns, backupVerifications, backupArchives };
 export type BackupSchema = typeof backupSchema;
 export type BackupRunRow = typeof backupRuns.$inferSelect;
 export type BackupVerificationRow = typeof backupVerifications.$inferSelect;
+export type BackupArchiveRow = typeof backupArchives.$inferSelect;

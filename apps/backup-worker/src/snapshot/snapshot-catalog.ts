@@ -3,6 +3,15 @@ import type { Client } from 'pg';
 import type { PartitionManifest, SequenceManifest } from './snapshot-manifest';
 import { qualified } from './snapshot-session';
 
+/** A snapshot of named tables found some of them absent from the source. */
+export class MissingTablesError extends Error {
+  override name = 'MissingTablesError';
+
+  constructor(readonly tables: string[]) {
+    super(`no table ${tables.join(', ')} in public`);
+  }
+}
+
 export interface SnapshotTable {
   /** `public.<name>`. */
   name: string;
@@ -15,17 +24,21 @@ export interface SnapshotTable {
  * restore order: a table after every table its foreign keys reference. The migrations table is
  * not data: a restore target is migrated, and the manifest lists it.
  */
-export async function readSnapshotTables(client: Client): Promise<SnapshotTable[]> {
+export async function readSnapshotTables(client: Client, only?: readonly string[]): Promise<SnapshotTable[]> {
+  // `only` names tables of public by name, partitions included: an archive reads one partition on its own.
   const tables = await client.query<{ oid: number; name: string; columns: string[] }>(
     `select c.oid::int as oid, 'public.' || c.relname as name,
             array(select a.attname::text from pg_attribute a
                   where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
                   order by a.attnum) as columns
        from pg_class c join pg_namespace n on n.oid = c.relnamespace
-      where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition and c.relname <> $1
+      where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relname <> $1
+        and case when $2::text[] is null then not c.relispartition else c.relname = any($2::text[]) end
       order by c.relname`,
-    [MIGRATIONS_TABLE],
+    [MIGRATIONS_TABLE, only ?? null],
   );
+  const missing = (only ?? []).filter((name) => !tables.rows.some((t) => t.name === `public.${name}`));
+  if (missing.length > 0) throw new MissingTablesError(missing);
   const references = await client.query<{ child: number; parent: number }>(
     `select conrelid::int as child, confrelid::int as parent from pg_constraint
       where contype = 'f' and conparentid = 0 and conrelid <> confrelid`,

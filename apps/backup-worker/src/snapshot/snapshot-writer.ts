@@ -36,6 +36,11 @@ export interface WriteSnapshotOptions {
   upload: (ciphertext: Readable) => Promise<void>;
   onProgress?: (p: SnapshotProgress) => void;
   chunkBytes?: number;
+  /**
+   * Only these tables of public (partitions may be named on their own), without partitions or
+   * sequences in the manifest: an archive of one table rather than a backup of the database.
+   */
+  tables?: readonly string[];
 }
 
 /** Counts and hashes the bytes on their way to the blob. */
@@ -75,7 +80,7 @@ async function readCoverageStart(client: Client): Promise<Date> {
   return result.rows[0].covers;
 }
 
-async function readHeader(client: Client, database: BackupDatabase, covers: Date): Promise<SnapshotHeader & { tables: SnapshotTable[] }> {
+async function readHeader(client: Client, database: BackupDatabase, covers: Date, only?: readonly string[]): Promise<SnapshotHeader & { tables: SnapshotTable[] }> {
   // The first statement of the transaction fixes the snapshot; now() is its start.
   const clock = await client.query<{ snapshot_at: Date; server_version: string }>(
     `select now() as snapshot_at, current_setting('server_version') as server_version`,
@@ -88,9 +93,9 @@ async function readHeader(client: Client, database: BackupDatabase, covers: Date
     coversTransactionsBefore: (covers < snapshotAt ? covers : snapshotAt).toISOString(),
     serverVersion: clock.rows[0].server_version,
     migrations: await readAppliedMigrations(client),
-    tables: await readSnapshotTables(client),
-    partitions: await readPartitions(client),
-    sequences: await readSequences(client),
+    tables: await readSnapshotTables(client, only),
+    partitions: only ? [] : await readPartitions(client),
+    sequences: only ? [] : await readSequences(client),
   };
 }
 
@@ -132,7 +137,7 @@ export async function writeSnapshot(options: WriteSnapshotOptions): Promise<Snap
   const covers = await readCoverageStart(source);
   await beginSnapshotTransaction(source);
   try {
-    const header = await readHeader(source, options.database, covers);
+    const header = await readHeader(source, options.database, covers, options.tables);
     const tables: TableManifest[] = [];
     let totalRows = 0;
     let plaintextBytes = 0;

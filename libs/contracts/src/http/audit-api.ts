@@ -350,7 +350,7 @@ export const auditArchivalRunQuery = z
   .describe('One archival run.');
 export type AuditArchivalRunQuery = z.infer<typeof auditArchivalRunQuery>;
 
-export const AUDIT_ARCHIVAL_OUTCOMES = ['archived', 'would-archive', 'refused'] as const;
+export const AUDIT_ARCHIVAL_OUTCOMES = ['archived', 'would-archive', 'awaiting-handoff', 'refused'] as const;
 
 export const auditArchivalRun = z
   .strictObject({
@@ -365,7 +365,7 @@ export const auditArchivalRun = z
         to: z.string(),
         logs: z.int().min(0),
         entries: z.int().min(0),
-        outcome: z.enum(AUDIT_ARCHIVAL_OUTCOMES).describe('archived: exported, read back, verified and dropped; would-archive: a dry run; refused: kept, see reason (an alarm is raised).'),
+        outcome: z.enum(AUDIT_ARCHIVAL_OUTCOMES).describe('archived: exported, read back, verified and dropped; would-archive: a dry run; awaiting-handoff: archived and verified, kept until the archive backup-worker makes of it completed (AUDIT_ARCHIVE_HANDOFF); refused: kept, see reason (an alarm is raised).'),
         reason: z.string().optional(),
       }),
     ),
