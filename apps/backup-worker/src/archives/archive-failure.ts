@@ -1,4 +1,5 @@
 import { BackupFailure, safeDescription, uploadFailureCode } from '../backups/backup-failure';
+import type { SnapshotIntoBlobError } from '../backups/snapshot-into-blob';
 import { MissingTablesError } from '../snapshot/snapshot-catalog';
 
 /**
@@ -33,14 +34,13 @@ export class ArchiveFailure extends Error {
   }
 }
 
-/** What stopped a snapshot of the table: the upload's error explains more than the stream it stopped. */
-export function snapshotFailureOf(error: unknown, uploadError: unknown): ArchiveFailure {
-  if (error instanceof ArchiveFailure) return error;
-  if (error instanceof MissingTablesError) return new ArchiveFailure('TableMissing', error.message);
-  const cause = uploadError ?? error;
-  if (cause instanceof BackupFailure && cause.code === 'BlobExists') return new ArchiveFailure('BlobExists', cause.message);
-  const storageRefused = uploadError !== undefined && uploadFailureCode(uploadError) === 'BlobWriteFailed';
-  return new ArchiveFailure(storageRefused ? 'BlobWriteFailed' : 'DumpFailed', safeDescription(cause));
+/** What stopped a snapshot of the table, as the requester is told. */
+export function snapshotFailureOf({ stage, failure }: SnapshotIntoBlobError): ArchiveFailure {
+  if (stage === 'source') return archiveFailureOf(failure, 'SourceUnavailable');
+  if (failure instanceof MissingTablesError) return new ArchiveFailure('TableMissing', failure.message);
+  if (failure instanceof BackupFailure && failure.code === 'BlobExists') return new ArchiveFailure('BlobExists', failure.message);
+  const storageRefused = stage === 'upload' && uploadFailureCode(failure) === 'BlobWriteFailed';
+  return new ArchiveFailure(storageRefused ? 'BlobWriteFailed' : 'DumpFailed', safeDescription(failure));
 }
 
 /** `error` as an ArchiveFailure: itself when it is one, else `code` with its safe description. */

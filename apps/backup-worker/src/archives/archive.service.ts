@@ -8,12 +8,11 @@ import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import { BackupWorkerConfig } from '../backup-worker-settings';
 import { BackupBlobs } from '../backups/backup-blobs';
+import { snapshotIntoBlob, SnapshotIntoBlobError } from '../backups/snapshot-into-blob';
 import { CatalogTransaction } from '../database/backup-database';
-import { connectToSource, type PlatformConnection } from '../database/platform-connections';
 import { BackupArchiveRow } from '../database/schema';
 import { KEY_ENCRYPTION_KEY } from '../keys/key-encryption-key.provider';
 import type { SnapshotManifest } from '../snapshot/snapshot-manifest';
-import { writeSnapshot } from '../snapshot/snapshot-writer';
 import { ArchiveCatalogRepository, NewArchive } from './archive-catalog.repository';
 import { archiveBlobName } from './archive-blob-name';
 import { ArchiveFailure, archiveFailureOf, snapshotFailureOf } from './archive-failure';
@@ -97,32 +96,12 @@ export class ArchiveService {
     return manifest;
   }
 
-  private async snapshot(request: ArchiveRequestedV1, blobName: string): Promise<SnapshotManifest> {
-    let source: PlatformConnection;
-    try {
-      source = await connectToSource(this.config, request.database);
-    } catch (error) {
-      throw archiveFailureOf(error, 'SourceUnavailable');
-    }
-    source.on('error', () => undefined);
-    let uploadError: unknown;
-    try {
-      return await writeSnapshot({
-        source,
-        database: request.database,
-        kek: this.kek,
-        tables: [request.table],
-        upload: (ciphertext) =>
-          this.blobs.upload(blobName, ciphertext).catch((error: unknown) => {
-            uploadError = error;
-            throw error;
-          }),
-      });
-    } catch (error) {
-      throw snapshotFailureOf(error, uploadError);
-    } finally {
-      await source.end().catch(() => undefined);
-    }
+  private snapshot(request: ArchiveRequestedV1, blobName: string): Promise<SnapshotManifest> {
+    return snapshotIntoBlob({ config: this.config, kek: this.kek, blobs: this.blobs, database: request.database, blobName, tables: [request.table] }).catch(
+      (error: SnapshotIntoBlobError) => {
+        throw snapshotFailureOf(error);
+      },
+    );
   }
 
   /** "sha256:<hex>" of the blob as stored. */

@@ -10,15 +10,15 @@ import { hostname } from 'node:os';
 import { BackupWorkerConfig } from '../backup-worker-settings';
 import { BackupCatalogRepository } from '../catalog/backup-catalog.repository';
 import { CatalogDatabase } from '../database/backup-database';
-import { connectToSource, type PlatformConnection } from '../database/platform-connections';
 import { RunLocks } from '../database/run-lock';
 import { BackupRunRow, BackupTrigger } from '../database/schema';
 import { KEY_ENCRYPTION_KEY } from '../keys/key-encryption-key.provider';
 import { BackupMetrics } from '../metrics/backup-metrics';
 import type { SnapshotManifest } from '../snapshot/snapshot-manifest';
-import { writeSnapshot, type SnapshotProgress } from '../snapshot/snapshot-writer';
+import type { SnapshotProgress } from '../snapshot/snapshot-writer';
 import { BackupBlobs, backupBlobName } from './backup-blobs';
 import { BackupFailure, backupFailureOf, uploadFailureCode } from './backup-failure';
+import { snapshotIntoBlob, SnapshotIntoBlobError } from './snapshot-into-blob';
 
 export interface BackupOptions {
   trigger: BackupTrigger;
@@ -138,36 +138,20 @@ export class BackupRunner {
 
   /** Steps 4: source, snapshot into the blob, manifest beside it. */
   private async snapshot(run: BackupRunRow, options: BackupOptions): Promise<SnapshotManifest> {
-    const database = run.database as BackupDatabase;
-    let source: PlatformConnection;
-    try {
-      source = await connectToSource(this.config, database);
-    } catch (error) {
-      throw backupFailureOf(error, 'SourceUnavailable');
-    }
-    source.on('error', () => undefined);
-    try {
-      let uploadError: unknown;
-      const manifest = await writeSnapshot({
-        source,
-        database,
-        kek: this.kek,
-        onProgress: options.onProgress,
-        upload: (ciphertext) =>
-          this.blobs.upload(run.blobName, ciphertext).catch((error: unknown) => {
-            uploadError = error;
-            throw error;
-          }),
-      }).catch((error: unknown) => {
-        throw backupFailureOf(uploadError ?? error, uploadError === undefined ? 'DumpFailed' : uploadFailureCode(uploadError));
-      });
-      await this.blobs.writeManifest(run.blobName, manifest).catch((error: unknown) => {
-        throw backupFailureOf(error, 'ManifestWriteFailed');
-      });
-      return manifest;
-    } finally {
-      await source.end().catch(() => undefined);
-    }
+    const manifest = await snapshotIntoBlob({
+      config: this.config,
+      kek: this.kek,
+      blobs: this.blobs,
+      database: run.database as BackupDatabase,
+      blobName: run.blobName,
+      onProgress: options.onProgress,
+    }).catch((error: SnapshotIntoBlobError) => {
+      throw backupFailureOf(error.failure, error.stage === 'source' ? 'SourceUnavailable' : error.stage === 'upload' ? uploadFailureCode(error.failure) : 'DumpFailed');
+    });
+    await this.blobs.writeManifest(run.blobName, manifest).catch((error: unknown) => {
+      throw backupFailureOf(error, 'ManifestWriteFailed');
+    });
+    return manifest;
   }
 
   private async fail(run: BackupRunRow, failure: BackupFailure, started: number): Promise<BackupRunRow> {
