@@ -404,7 +404,7 @@ async function expectAllStopped(portBase: number, otherPorts: number[]): Promise
 }
 
 /**
- * backup-worker under npm start: core is backed up on its schedule (every few seconds here), the
+ * backup-worker under npm start: core is backed up on its schedule (every 20 s here, so snapshots do not crowd the steps before), the
  * backup.completed.v1 it publishes marks the records the snapshot holds as backed up with the
  * backup's id, and a restore drill of that backup passes.
  */
@@ -450,7 +450,7 @@ describe('npm start (tools/dev-stack)', () => {
       SERVICE_PORT_BASE: String(portBase),
       API_KEY_CACHE_TTL_MS: String(API_KEY_CACHE_TTL_MS),
       BACKUP_START_DELAY_MS: '1000',
-      BACKUP_INTERVAL_CORE_MS: '5000',
+      BACKUP_INTERVAL_CORE_MS: '20000',
     });
     try {
       expect(stack.output()).toContain(`PostgreSQL: embedded PostgreSQL 127.0.0.1:${pgPort}`);
