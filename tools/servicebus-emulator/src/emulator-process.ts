@@ -8,6 +8,13 @@ export interface EmulatorProcess {
   readonly connectionString: string;
   readonly pid: number;
   stop(): Promise<void>;
+  /** Ends the process with SIGKILL, as a crash would, and waits for the exit. */
+  kill(): Promise<void>;
+}
+
+export interface EmulatorProcessOptions {
+  /** Durable storage in this directory (`--data-dir`); unset: memory only. */
+  dataDir?: string;
 }
 
 const WORKSPACE_ROOT = join(__dirname, '..', '..', '..');
@@ -18,11 +25,12 @@ const START_TIMEOUT_MS = 30_000;
  * that broker and clients do not share one event loop. Its CLI prints the connection string once
  * it listens; stop() ends it with SIGTERM and waits for the exit.
  */
-export async function startEmulatorProcess(topology: EmulatorTopology): Promise<EmulatorProcess> {
+export async function startEmulatorProcess(topology: EmulatorTopology, options: EmulatorProcessOptions = {}): Promise<EmulatorProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'sb-emulator-'));
   const topologyFile = join(dir, 'topology.json');
   writeFileSync(topologyFile, JSON.stringify(topology));
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'cli.ts'), '--port', '0', '--topology', topologyFile], {
+  const args = [join(__dirname, 'cli.ts'), '--port', '0', '--topology', topologyFile, ...(options.dataDir ? ['--data-dir', options.dataDir] : [])];
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', ...args], {
     cwd: WORKSPACE_ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -44,14 +52,16 @@ export async function startEmulatorProcess(topology: EmulatorTopology): Promise<
         reject(new Error(`the emulator exited with ${code} before it listened`));
       });
     });
+    const end = async (signal: NodeJS.Signals) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+      rmSync(dir, { recursive: true, force: true });
+    };
     return {
       connectionString,
       pid: child.pid!,
-      async stop() {
-        if (child.exitCode === null) child.kill('SIGTERM');
-        await exited;
-        rmSync(dir, { recursive: true, force: true });
-      },
+      stop: () => end('SIGTERM'),
+      kill: () => end('SIGKILL'),
     };
   } catch (error) {
     child.kill('SIGKILL');

@@ -3,7 +3,7 @@ export type { StartEmulatorOptions, RunningEmulator } from './start-emulator';
 export type { Clock, TimerHandle } from './broker/clock';
 export { ManualClock } from './testing/manual-clock';
 export { ShiftedClock } from './testing/shifted-clock';
-export { startEmulatorProcess, type EmulatorProcess } from './emulator-process';
+export { startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions } from './emulator-process';
 export { emulatorTopology } from './platform-topology';
 export { loadTopologyFile } from './topology';
 export type {

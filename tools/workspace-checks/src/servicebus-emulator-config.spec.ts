@@ -7,9 +7,9 @@ describe('servicebusEmulatorConfig', () => {
     const [namespace] = config.UserConfig.Namespaces;
     const core = namespace.Topics.find((t: { Name: string }) => t.Name === 'core-events');
     expect(core.Properties).toEqual({ RequiresDuplicateDetection: true, DuplicateDetectionHistoryTimeWindow: 'PT10M' });
-    const backup = core.Subscriptions.find((s: { Name: string }) => s.Name === 'backup-worker');
-    expect(backup.Properties).toMatchObject({ LockDuration: 'PT1M', MaxDeliveryCount: 10 });
-    expect(backup.Rules).toEqual([
+    const analytics = core.Subscriptions.find((s: { Name: string }) => s.Name === 'analytics-ingest');
+    expect(analytics.Properties).toMatchObject({ LockDuration: 'PT1M', MaxDeliveryCount: 10 });
+    expect(analytics.Rules).toEqual([
       {
         Name: 'record.stored.v1',
         Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: "sys.Label = 'record.stored.v1' AND NOT EXISTS(replayedFor)" } },
@@ -18,7 +18,7 @@ describe('servicebusEmulatorConfig', () => {
         Name: 'record.deleted.v1',
         Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: "sys.Label = 'record.deleted.v1' AND NOT EXISTS(replayedFor)" } },
       },
-      { Name: 'replay', Properties: { FilterType: 'Correlation', CorrelationFilter: { Properties: { replayedFor: 'backup-worker' } } } },
+      { Name: 'replay', Properties: { FilterType: 'Correlation', CorrelationFilter: { Properties: { replayedFor: 'analytics-ingest' } } } },
     ]);
     const subscriptions = namespace.Topics.flatMap((t: { Subscriptions: unknown[] }) => t.Subscriptions);
     expect(subscriptions).toHaveLength(PLATFORM_TOPOLOGY.reduce((n, t) => n + t.subscriptions.length, 0));

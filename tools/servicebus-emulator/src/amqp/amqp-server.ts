@@ -5,6 +5,7 @@ import type { Clock } from '../broker/clock';
 import type { EntityStore } from '../broker/entity-store';
 import type { MessageEntity } from '../broker/message-entity';
 import type { SendTarget } from '../broker/send-target';
+import type { StateJournal } from '../broker/state-journal';
 import { amqpMessage, dateToTicks } from './amqp-encoding';
 import { handleCbsRequest } from './cbs-handler';
 import { DeliveryLink } from './delivery-link';
@@ -40,8 +41,9 @@ export class AmqpServer {
   constructor(
     private readonly store: EntityStore,
     private readonly clock: Clock,
+    private readonly journal: StateJournal,
   ) {
-    this.management = new ManagementHandler(store, clock);
+    this.management = new ManagementHandler(store, clock, journal);
     const c = this.container;
     c.on('session_open', (context: EventContext) => captureRawTransfers(context.session!));
     c.on('receiver_open', (context: EventContext) => this.onClientSenderAttached(context.receiver!));
@@ -128,7 +130,7 @@ export class AmqpServer {
     const local = (sender as unknown as { local: { attach: { snd_settle_mode: number; rcv_settle_mode: number } } }).local;
     local.attach.snd_settle_mode = attach.snd_settle_mode ?? 0;
     local.attach.rcv_settle_mode = attach.rcv_settle_mode ?? 0;
-    const link = new DeliveryLink(sender, entity, attach.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock');
+    const link = new DeliveryLink(sender, entity, attach.snd_settle_mode === 1 ? 'receiveAndDelete' : 'peekLock', this.journal);
     this.deliveryLinks.set(sender, link);
     let links = this.linksByConnection.get(connection);
     if (!links) {
@@ -181,7 +183,7 @@ export class AmqpServer {
     if (!role) return;
     if (role.kind === 'send') {
       const format = (context as { format?: number }).format ?? 0;
-      acceptTransfer(role.target, delivery, format === 0 ? rawPayloadOf(receiver) : (context.message as unknown as Buffer));
+      acceptTransfer(role.target, delivery, format === 0 ? rawPayloadOf(receiver) : (context.message as unknown as Buffer), this.journal);
       return;
     }
     delivery.update(true, amqpMessage.accepted().described());

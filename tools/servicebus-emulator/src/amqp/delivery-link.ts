@@ -1,6 +1,7 @@
 import type { Delivery, Sender } from 'rhea';
 import { BrokerError } from '../broker/broker-error';
 import type { MessageConsumer, MessageEntity, ReceiveMode, Settlement } from '../broker/message-entity';
+import type { StateJournal } from '../broker/state-journal';
 import { amqpMessage } from './amqp-encoding';
 import { lockTokenToDeliveryTag } from './lock-token';
 import {
@@ -29,6 +30,8 @@ export class DeliveryLink implements MessageConsumer {
   private sent = 0;
   private discardedByDrain = 0;
   private readonly lockTokens = new WeakMap<Delivery, string>();
+  /** Settled here, answer pending on the journal; rhea reports a `modified` outcome twice (also as `released`). */
+  private readonly answering = new WeakSet<Delivery>();
   private nextTag = 0;
   private closed = false;
 
@@ -36,6 +39,7 @@ export class DeliveryLink implements MessageConsumer {
     readonly sender: Sender,
     readonly entity: MessageEntity,
     readonly receiveMode: ReceiveMode,
+    private readonly journal: StateJournal,
   ) {
     enableDrainReplies(sender, (credit) => {
       this.discardedByDrain += credit;
@@ -76,14 +80,23 @@ export class DeliveryLink implements MessageConsumer {
   onSettled(delivery: Delivery): void {
     const lockToken = this.lockTokens.get(delivery);
     const outcome = delivery.remote_state as unknown as Outcome | undefined;
-    if (!lockToken || !outcome || delivery.settled) return;
+    if (!lockToken || !outcome || delivery.settled || this.answering.has(delivery)) return;
     try {
       this.entity.settle(lockToken, settlementOf(outcome));
-      delivery.update(true, echo(outcome));
     } catch (error) {
-      const failure = error instanceof BrokerError ? error : BrokerError.lockLost();
-      delivery.update(true, amqpMessage.rejected({ error: { condition: failure.condition, description: failure.message } }).described());
+      this.answer(delivery, amqpMessage.rejected(errorOf(error instanceof BrokerError ? error : BrokerError.lockLost())).described());
+      return;
     }
+    // The receiver learns that its settlement holds only once the journal holds it.
+    this.answering.add(delivery);
+    this.journal.afterDurable((error) => {
+      const failure = error && new BrokerError('amqp:internal-error', error.message, 500);
+      this.answer(delivery, failure ? amqpMessage.rejected(errorOf(failure)).described() : echo(outcome));
+    });
+  }
+
+  private answer(delivery: Delivery, state: unknown): void {
+    delivery.update(true, state as Parameters<Delivery['update']>[1]);
     forgetDelivery(delivery);
     // rhea frees the delivery's place in the session buffer on its next write; send more after it.
     setImmediate(() => this.entity.dispatch());
@@ -99,6 +112,10 @@ export class DeliveryLink implements MessageConsumer {
     this.closed = true;
     this.entity.removeConsumer(this);
   }
+}
+
+function errorOf(failure: BrokerError): object {
+  return { error: { condition: failure.condition, description: failure.message } };
 }
 
 function outcomeName(outcome: Outcome): string | undefined {

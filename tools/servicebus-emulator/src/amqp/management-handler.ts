@@ -4,6 +4,7 @@ import type { Clock } from '../broker/clock';
 import type { EntityStore } from '../broker/entity-store';
 import { MessageContent } from '../broker/message-content';
 import type { Settlement } from '../broker/message-entity';
+import type { StateJournal } from '../broker/state-journal';
 import { scheduledEnqueueTime } from '../broker/send-target';
 import { SubscriptionRule } from '../filters/subscription-rule';
 import { amqp, longToNumber } from './amqp-encoding';
@@ -34,6 +35,7 @@ export class ManagementHandler {
   constructor(
     private readonly store: EntityStore,
     private readonly clock: Clock,
+    private readonly journal: StateJournal,
   ) {}
 
   handle(connection: Connection, entityPath: string, request: Message): void {
@@ -43,19 +45,19 @@ export class ManagementHandler {
     try {
       result = this.execute(operation, entityPath, body);
     } catch (error) {
-      const failure = error instanceof BrokerError ? error : new BrokerError('amqp:internal-error', String(error), 500);
-      sendReply(connection, request, {
-        application_properties: {
-          statusCode: failure.statusCode,
-          statusDescription: failure.message,
-          errorCondition: failure.condition,
-        },
-      });
+      replyWithError(connection, request, error instanceof BrokerError ? error : new BrokerError('amqp:internal-error', String(error), 500));
       return;
     }
-    sendReply(connection, request, {
-      application_properties: { statusCode: result.statusCode, statusDescription: 'OK' },
-      body: result.body,
+    // Schedules, cancellations and settlements are confirmed only once the journal holds them.
+    this.journal.afterDurable((error) => {
+      if (error) {
+        replyWithError(connection, request, new BrokerError('amqp:internal-error', error.message, 500));
+        return;
+      }
+      sendReply(connection, request, {
+        application_properties: { statusCode: result.statusCode, statusDescription: 'OK' },
+        body: result.body,
+      });
     });
   }
 
@@ -171,6 +173,16 @@ export class ManagementHandler {
     for (const token of lockTokens(body)) entity.settle(token, settlement);
     return OK;
   }
+}
+
+function replyWithError(connection: Connection, request: Message, failure: BrokerError): void {
+  sendReply(connection, request, {
+    application_properties: {
+      statusCode: failure.statusCode,
+      statusDescription: failure.message,
+      errorCondition: failure.condition,
+    },
+  });
 }
 
 function lockTokens(body: Body): string[] {

@@ -19,6 +19,18 @@ export class DuplicateDetector {
     return false;
   }
 
+  /** Ids still inside the window, oldest first, with when each was accepted. */
+  entries(): Iterable<[string, number]> {
+    this.evictOlderThan(this.clock.now() - this.windowMs);
+    return this.seen.entries();
+  }
+
+  /** Puts back an id accepted before a restart; journals replay them in acceptance order. */
+  restore(messageId: string, acceptedAtMs: number): void {
+    this.seen.delete(messageId);
+    this.seen.set(messageId, acceptedAtMs);
+  }
+
   private evictOlderThan(cutoff: number): void {
     // Insertion order is acceptance order, so expired ids are always at the front.
     for (const [id, acceptedAt] of this.seen) {

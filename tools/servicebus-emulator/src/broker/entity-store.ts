@@ -2,6 +2,7 @@ import type { EmulatorTopology } from '../topology';
 import { BrokerError } from './broker-error';
 import type { Clock } from './clock';
 import type { MessageEntity } from './message-entity';
+import type { StateJournal } from './state-journal';
 import { Queue } from './queue';
 import type { SendTarget } from './send-target';
 import { Subscription, Topic } from './topic';
@@ -17,9 +18,26 @@ export class EntityStore {
   private readonly queues = new Map<string, Queue>();
   private readonly topics = new Map<string, Topic>();
 
-  constructor(topology: EmulatorTopology, clock: Clock) {
-    for (const queue of topology.queues ?? []) this.queues.set(queue.name.toLowerCase(), new Queue(queue, clock));
-    for (const topic of topology.topics ?? []) this.topics.set(topic.name.toLowerCase(), new Topic(topic, clock));
+  constructor(topology: EmulatorTopology, clock: Clock, journal: StateJournal) {
+    for (const queue of topology.queues ?? []) this.queues.set(queue.name.toLowerCase(), new Queue(queue, clock, journal));
+    for (const topic of topology.topics ?? []) this.topics.set(topic.name.toLowerCase(), new Topic(topic, clock, journal));
+  }
+
+  /** Every queue, subscription and dead-letter queue. */
+  *messageEntities(): IterableIterator<MessageEntity> {
+    for (const queue of this.queues.values()) yield* withDeadLetterQueue(queue.entity);
+    for (const topic of this.topics.values()) {
+      for (const subscription of topic.subscriptions.values()) yield* withDeadLetterQueue(subscription.entity);
+    }
+  }
+
+  sendTargets(): Array<Queue | Topic> {
+    return [...this.queues.values(), ...this.topics.values()];
+  }
+
+  /** The topic at `address`, or undefined (a queue, a subscription, or nothing). */
+  findTopic(address: string): Topic | undefined {
+    return this.topics.get(normalize(address));
   }
 
   sendTarget(address: string): SendTarget {
@@ -55,6 +73,10 @@ export class EntityStore {
     if (parts.length !== 3 || parts[1] !== 'subscriptions') return undefined;
     return this.topics.get(parts[0])?.subscriptions.get(parts[2]);
   }
+}
+
+function withDeadLetterQueue(entity: MessageEntity): MessageEntity[] {
+  return entity.deadLetterQueue ? [entity, entity.deadLetterQueue] : [entity];
 }
 
 /** Strips an `sb://host/` or `amqps://host/` prefix and surrounding slashes; lower-cases. */

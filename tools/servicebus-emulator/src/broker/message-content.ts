@@ -146,6 +146,11 @@ export class MessageContent {
     );
   }
 
+  /** The message as kept in a journal: what the client sent, which `parse` reads back unchanged. */
+  toStoredBytes(): Buffer {
+    return this.encode(0, new Map());
+  }
+
   /** The message bytes to transfer, with a fresh header and broker annotations. */
   encode(deliveryCount: number, brokerAnnotations: ReadonlyMap<string, TypedValue>): Buffer {
     const writer = new amqp.Writer();

@@ -6,6 +6,7 @@ import type { Clock } from './clock';
 import type { MessageContent } from './message-content';
 import { SequenceHeap } from './sequence-heap';
 import { SessionRegistry } from './session-registry';
+import type { MessageSnapshot, StateJournal } from './state-journal';
 import { MessageState, StoredMessage } from './stored-message';
 
 export type ReceiveMode = 'peekLock' | 'receiveAndDelete';
@@ -51,12 +52,56 @@ export class MessageEntity {
     readonly settings: ResolvedEntitySettings,
     readonly deadLetterQueue: MessageEntity | undefined,
     private readonly clock: Clock,
+    private readonly journal: StateJournal,
   ) {
     this.sessions = new SessionRegistry(settings.lockDurationMs, clock, (sessionId) => this.onSessionReleased(sessionId));
   }
 
   get requiresSession(): boolean {
     return this.settings.requiresSession;
+  }
+
+  /** The sequence number the next enqueued message gets. */
+  get nextSequence(): number {
+    return this.nextSequenceNumber;
+  }
+
+  /** Every message held, in any state; locks are not part of what a journal keeps. */
+  storedMessages(): IterableIterator<StoredMessage> {
+    return this.messages.values();
+  }
+
+  /**
+   * Puts back a message read from a journal at start, before any receiver attaches. A message
+   * that was locked comes back available, as after a lock expiry; due timers fire on the next turn.
+   */
+  restore(snapshot: MessageSnapshot): void {
+    const now = this.clock.now();
+    const message = new StoredMessage(
+      snapshot.content,
+      snapshot.sequenceNumber,
+      snapshot.enqueuedTimeMs,
+      snapshot.state,
+      snapshot.expiresAtMs,
+      snapshot.scheduledEnqueueTimeMs,
+    );
+    message.deliveryCount = snapshot.deliveryCount;
+    this.messages.set(message.sequenceNumber, message);
+    this.restoreSequence(message.sequenceNumber + 1);
+    if (message.state === 'scheduled') {
+      const dueInMs = Math.max(0, (message.scheduledEnqueueTimeMs ?? now) - now);
+      message.timer = this.clock.setTimeout(() => this.activateScheduled(message), dueInMs);
+      return;
+    }
+    if (message.expiresAtMs !== undefined) {
+      message.timer = this.clock.setTimeout(() => this.onExpired(message), Math.max(0, message.expiresAtMs - now));
+    }
+    if (message.state === 'active') this.makeReady(message);
+  }
+
+  /** Never hands out a sequence number below `next` again (numbers of removed messages included). */
+  restoreSequence(next: number): void {
+    this.nextSequenceNumber = Math.max(this.nextSequenceNumber, next);
   }
 
   /** Number of messages held in any state (for tests and diagnostics). */
@@ -79,6 +124,7 @@ export class MessageEntity {
     this.messages.set(sequenceNumber, message);
     if (scheduled) {
       message.timer = this.clock.setTimeout(() => this.activateScheduled(message), scheduledEnqueueTimeMs - now);
+      this.journal.messageStored(this.path, message);
     } else {
       this.activate(message, now);
     }
@@ -95,6 +141,7 @@ export class MessageEntity {
     const message = new StoredMessage(content, source.sequenceNumber, source.enqueuedTimeMs, 'active', undefined, undefined);
     message.deliveryCount = source.deliveryCount;
     this.messages.set(message.sequenceNumber, message);
+    this.journal.messageStored(this.path, message);
     this.makeReady(message);
     this.dispatch();
   }
@@ -255,6 +302,8 @@ export class MessageEntity {
       message.expiresAtMs = now + ttl;
       message.timer = this.clock.setTimeout(() => this.onExpired(message), ttl);
     }
+    // Recorded before dispatch, which may remove it at once (receiveAndDelete) and record that.
+    this.journal.messageStored(this.path, message);
     this.makeReady(message);
     this.dispatch();
   }
@@ -402,6 +451,7 @@ export class MessageEntity {
       return;
     }
     message.state = state;
+    this.journal.messageStored(this.path, message);
     if (state === 'active') {
       this.makeReady(message);
       this.dispatch();
@@ -425,14 +475,16 @@ export class MessageEntity {
   }
 
   private deadLetter(message: StoredMessage, reason: string, description: string | undefined, properties?: Record<string, unknown>): void {
-    this.remove(message);
+    // Into the dead-letter queue first: a journal torn between the two records keeps the message twice, never loses it.
     this.deadLetterQueue?.acceptDeadLetter(message, reason, description, properties);
+    this.remove(message);
   }
 
   private remove(message: StoredMessage): void {
     message.clearTimers(this.clock);
     this.releaseLock(message);
     this.messages.delete(message.sequenceNumber);
+    this.journal.messageRemoved(this.path, message.sequenceNumber);
   }
 
   private encode(message: StoredMessage, lockedUntilMs: number | undefined): Buffer {

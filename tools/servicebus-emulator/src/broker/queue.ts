@@ -4,14 +4,21 @@ import type { Clock } from './clock';
 import type { MessageContent } from './message-content';
 import { MessageEntity } from './message-entity';
 import { SendTarget } from './send-target';
+import type { StateJournal } from './state-journal';
 
 export class Queue extends SendTarget {
   readonly entity: MessageEntity;
 
-  constructor(definition: QueueDefinition, clock: Clock) {
-    super(definition.name, resolveSendSettings(definition), clock);
+  constructor(definition: QueueDefinition, clock: Clock, journal: StateJournal) {
+    super(definition.name, resolveSendSettings(definition), clock, journal);
     const settings = resolveEntitySettings(definition);
-    this.entity = new MessageEntity(definition.name, settings, deadLetterQueueFor(definition.name, settings, clock), clock);
+    this.entity = new MessageEntity(
+      definition.name,
+      settings,
+      deadLetterQueueFor(definition.name, settings, clock, journal),
+      clock,
+      journal,
+    );
   }
 
   cancelScheduled(sequenceNumbers: number[]): void {
@@ -31,11 +38,12 @@ export class Queue extends SendTarget {
   }
 }
 
-export function deadLetterQueueFor(path: string, settings: MessageEntity['settings'], clock: Clock): MessageEntity {
+export function deadLetterQueueFor(path: string, settings: MessageEntity['settings'], clock: Clock, journal: StateJournal): MessageEntity {
   return new MessageEntity(
     `${path}/$DeadLetterQueue`,
     { ...settings, maxDeliveryCount: Number.POSITIVE_INFINITY, defaultMessageTtlMs: undefined, requiresSession: false },
     undefined,
     clock,
+    journal,
   );
 }

@@ -3,6 +3,7 @@ import type { ResolvedSendSettings } from '../topology';
 import type { Clock } from './clock';
 import { DuplicateDetector } from './duplicate-detector';
 import type { MessageContent } from './message-content';
+import type { StateJournal } from './state-journal';
 
 /** An entity that accepts sends: a queue or a topic. */
 export abstract class SendTarget {
@@ -12,6 +13,7 @@ export abstract class SendTarget {
     readonly path: string,
     readonly sendSettings: ResolvedSendSettings,
     protected readonly clock: Clock,
+    protected readonly journal: StateJournal,
   ) {
     this.duplicates = sendSettings.requiresDuplicateDetection
       ? new DuplicateDetector(sendSettings.duplicateDetectionWindowMs, clock)
@@ -37,6 +39,16 @@ export abstract class SendTarget {
     return this.schedule(content, enqueueTimeMs);
   }
 
+  /** Ids accepted within the duplicate-detection window, with when they were accepted. */
+  acceptedMessageIds(): Iterable<[string, number]> {
+    return this.duplicates?.entries() ?? [];
+  }
+
+  /** Puts back an id read from a journal at start. */
+  restoreAcceptedMessageId(messageId: string, acceptedAtMs: number): void {
+    this.duplicates?.restore(messageId, acceptedAtMs);
+  }
+
   abstract cancelScheduled(sequenceNumbers: number[]): void;
   abstract dispose(): void;
   protected abstract publish(content: MessageContent): void;
@@ -44,8 +56,11 @@ export abstract class SendTarget {
 
   private isDuplicate(content: MessageContent): boolean {
     if (!this.duplicates) return false;
-    const id = content.properties.message_id;
-    return this.duplicates.isDuplicate(id === undefined || id === null ? undefined : String(id));
+    const raw = content.properties.message_id;
+    const id = raw === undefined || raw === null ? undefined : String(raw);
+    if (this.duplicates.isDuplicate(id)) return true;
+    if (id !== undefined) this.journal.duplicateIdAccepted(this.path, id, this.clock.now());
+    return false;
   }
 }
 

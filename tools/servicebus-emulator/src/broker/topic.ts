@@ -6,15 +6,22 @@ import type { MessageContent } from './message-content';
 import { MessageEntity } from './message-entity';
 import { deadLetterQueueFor } from './queue';
 import { SendTarget } from './send-target';
+import type { MessageSnapshot, StateJournal } from './state-journal';
+
+/** A message sent to a topic for later: copied to the subscriptions only when it falls due. */
+interface ScheduledTopicMessage {
+  readonly snapshot: MessageSnapshot;
+  readonly timer: TimerHandle;
+}
 
 export class Subscription {
   readonly entity: MessageEntity;
   private readonly rules = new Map<string, SubscriptionRule>();
 
-  constructor(topicName: string, definition: SubscriptionDefinition, clock: Clock) {
+  constructor(topicName: string, definition: SubscriptionDefinition, clock: Clock, journal: StateJournal) {
     const path = `${topicName}/Subscriptions/${definition.name}`;
     const settings = resolveEntitySettings(definition);
-    this.entity = new MessageEntity(path, settings, deadLetterQueueFor(path, settings, clock), clock);
+    this.entity = new MessageEntity(path, settings, deadLetterQueueFor(path, settings, clock, journal), clock, journal);
     const rules = definition.rules ?? [{ name: DEFAULT_RULE_NAME }];
     for (const rule of rules) this.rules.set(rule.name, SubscriptionRule.fromDefinition(rule));
   }
@@ -42,24 +49,46 @@ export class Subscription {
 export class Topic extends SendTarget {
   readonly subscriptions = new Map<string, Subscription>();
   private nextSequenceNumber = 1;
-  private readonly scheduled = new Map<number, TimerHandle>();
+  private readonly scheduled = new Map<number, ScheduledTopicMessage>();
 
-  constructor(definition: TopicDefinition, clock: Clock) {
-    super(definition.name, resolveSendSettings(definition), clock);
+  constructor(definition: TopicDefinition, clock: Clock, journal: StateJournal) {
+    super(definition.name, resolveSendSettings(definition), clock, journal);
     for (const subscription of definition.subscriptions ?? []) {
-      this.subscriptions.set(subscription.name.toLowerCase(), new Subscription(definition.name, subscription, clock));
+      this.subscriptions.set(subscription.name.toLowerCase(), new Subscription(definition.name, subscription, clock, journal));
     }
+  }
+
+  /** The sequence number the next scheduled message gets. */
+  get nextSequence(): number {
+    return this.nextSequenceNumber;
+  }
+
+  scheduledMessages(): MessageSnapshot[] {
+    return [...this.scheduled.values()].map((scheduled) => scheduled.snapshot);
   }
 
   cancelScheduled(sequenceNumbers: number[]): void {
     for (const sequenceNumber of sequenceNumbers) {
-      this.clock.clearTimeout(this.scheduled.get(sequenceNumber));
+      const scheduled = this.scheduled.get(sequenceNumber);
+      if (!scheduled) continue;
+      this.clock.clearTimeout(scheduled.timer);
       this.scheduled.delete(sequenceNumber);
+      this.journal.messageRemoved(this.path, sequenceNumber);
     }
   }
 
+  /** Puts back a scheduled message read from a journal at start; one already due is published on the next turn. */
+  restoreScheduled(snapshot: MessageSnapshot): void {
+    this.restoreSequence(snapshot.sequenceNumber + 1);
+    this.arm(snapshot);
+  }
+
+  restoreSequence(next: number): void {
+    this.nextSequenceNumber = Math.max(this.nextSequenceNumber, next);
+  }
+
   dispose(): void {
-    for (const timer of this.scheduled.values()) this.clock.clearTimeout(timer);
+    for (const { timer } of this.scheduled.values()) this.clock.clearTimeout(timer);
     this.scheduled.clear();
     for (const subscription of this.subscriptions.values()) subscription.entity.dispose();
   }
@@ -71,12 +100,29 @@ export class Topic extends SendTarget {
   }
 
   protected schedule(content: MessageContent, enqueueTimeMs: number): number {
-    const sequenceNumber = this.nextSequenceNumber++;
+    const snapshot: MessageSnapshot = {
+      content,
+      sequenceNumber: this.nextSequenceNumber++,
+      enqueuedTimeMs: this.clock.now(),
+      state: 'scheduled',
+      expiresAtMs: undefined,
+      scheduledEnqueueTimeMs: enqueueTimeMs,
+      deliveryCount: 0,
+    };
+    this.arm(snapshot);
+    this.journal.messageStored(this.path, snapshot);
+    return snapshot.sequenceNumber;
+  }
+
+  private arm(snapshot: MessageSnapshot): void {
+    const { sequenceNumber } = snapshot;
+    const dueAt = snapshot.scheduledEnqueueTimeMs ?? this.clock.now();
     const timer = this.clock.setTimeout(() => {
       this.scheduled.delete(sequenceNumber);
-      this.publish(content);
-    }, Math.max(0, enqueueTimeMs - this.clock.now()));
-    this.scheduled.set(sequenceNumber, timer);
-    return sequenceNumber;
+      // Copies first: a journal torn between the records delivers the message twice, never loses it.
+      this.publish(snapshot.content);
+      this.journal.messageRemoved(this.path, sequenceNumber);
+    }, Math.max(0, dueAt - this.clock.now()));
+    this.scheduled.set(sequenceNumber, { snapshot, timer });
   }
 }
