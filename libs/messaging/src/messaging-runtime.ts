@@ -23,14 +23,20 @@ export interface MessagingRuntimeOptions {
  */
 export class MessagingRuntime {
   readonly client: ServiceBusClient;
+  /** Readiness peeks go over a connection of their own (see ServiceBusTransportOptions.probeClient). */
+  private readonly probeClient: ServiceBusClient;
   readonly transport: ServiceBusTransport;
   readonly relay: OutboxRelay;
 
   constructor(options: MessagingRuntimeOptions) {
     const { settings } = options;
     this.client = createServiceBusClient(settings);
+    this.probeClient = createServiceBusClient(settings);
     this.transport = new ServiceBusTransport({
       client: this.client,
+      probeClient: this.probeClient,
+      stallMs: settings.CONSUMER_STALL_MS,
+      newClient: () => createServiceBusClient(settings),
       service: options.service,
       database: options.database,
       logger: options.logger,
@@ -40,6 +46,7 @@ export class MessagingRuntime {
         maxAttempts: settings.CONSUMER_MAX_ATTEMPTS,
         baseDelayMs: settings.CONSUMER_RETRY_BASE_MS,
         maxDelayMs: settings.CONSUMER_RETRY_MAX_MS,
+        transientHoldMs: settings.CONSUMER_TRANSIENT_HOLD_MS,
       },
     });
     this.relay = new OutboxRelay({
@@ -56,6 +63,6 @@ export class MessagingRuntime {
   /** Consumers are stopped by Nest (the transport is a microservice of the app); this stops the rest. */
   async stop(): Promise<void> {
     await this.relay.stop();
-    await this.client.close();
+    await Promise.all([this.client.close(), this.probeClient.close()]);
   }
 }

@@ -49,7 +49,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T>, done: (value: T
   }
 }
 
-describe('a backup-worker consumer killed with SIGKILL mid-batch, then restarted', () => {
+describe('a analytics-ingest consumer killed with SIGKILL mid-batch, then restarted', () => {
   let database: TestDatabase;
   let bus: RunningEmulator;
   let client: ServiceBusClient;
@@ -57,7 +57,7 @@ describe('a backup-worker consumer killed with SIGKILL mid-batch, then restarted
   const consumers: ConsumerProcess[] = [];
 
   beforeAll(async () => {
-    database = await createTestDatabase('backup');
+    database = await createTestDatabase('analytics');
     bus = await startTestServiceBus({ lockDurationMs: LOCK_DURATION_MS });
     client = new ServiceBusClient(bus.connectionString, { retryOptions: TEST_RETRY });
     admin = new Pool({ connectionString: database.adminUrl, max: 2 });
@@ -115,7 +115,7 @@ describe('a backup-worker consumer killed with SIGKILL mid-batch, then restarted
   }
 
   async function peek(subQueueType?: 'deadLetter'): Promise<ServiceBusReceivedMessage[]> {
-    const receiver = client.createReceiver('core-events', 'backup-worker', { subQueueType });
+    const receiver = client.createReceiver('core-events', 'analytics-ingest', { subQueueType });
     try {
       return await receiver.peekMessages(10);
     } finally {
@@ -124,7 +124,7 @@ describe('a backup-worker consumer killed with SIGKILL mid-batch, then restarted
   }
 
   async function drain(subQueueType?: 'deadLetter'): Promise<ServiceBusReceivedMessage[]> {
-    const receiver = client.createReceiver('core-events', 'backup-worker', { receiveMode: 'receiveAndDelete', subQueueType });
+    const receiver = client.createReceiver('core-events', 'analytics-ingest', { receiveMode: 'receiveAndDelete', subQueueType });
     const received: ServiceBusReceivedMessage[] = [];
     try {
       for (;;) {

@@ -5,9 +5,11 @@ export class ConsumerMetrics {
   readonly received: Counter<'subscription'>;
   readonly completed: Counter<'subscription'>;
   readonly retried: Counter<'subscription'>;
+  readonly retriedInPlace: Counter<'subscription'>;
   readonly deadLettered: Counter<'subscription' | 'reason'>;
   readonly duplicates: Counter<'subscription'>;
   readonly settlementFailures: Counter<'subscription'>;
+  readonly restarts: Counter;
   readonly handlerDuration: Histogram<'subscription'>;
 
   constructor(registry?: Registry) {
@@ -17,6 +19,12 @@ export class ConsumerMetrics {
     this.retried = new Counter({
       name: 'messaging_retried_total',
       help: 'Handler failures that will be retried (abandoned after a backoff).',
+      labelNames: ['subscription'],
+      registers,
+    });
+    this.retriedInPlace = new Counter({
+      name: 'messaging_retried_in_place_total',
+      help: 'Transient handler failures (database unreachable, restarting, deadlocked) retried in place after a backoff, the message kept locked: no delivery spent.',
       labelNames: ['subscription'],
       registers,
     });
@@ -36,6 +44,11 @@ export class ConsumerMetrics {
       name: 'messaging_settlement_failures_total',
       help: 'Settlements the broker refused or never answered (lock lost, link closed); the broker redelivers and the inbox skips what was committed.',
       labelNames: ['subscription'],
+      registers,
+    });
+    this.restarts = new Counter({
+      name: 'messaging_consumer_restarts_total',
+      help: 'Times the consumer watchdog found a subscription stalled with messages waiting and started every consumer again on a new client.',
       registers,
     });
     this.handlerDuration = new Histogram({

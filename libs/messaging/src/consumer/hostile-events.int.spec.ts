@@ -56,7 +56,7 @@ describe('hostile events through the message processor', () => {
       subjects: EVENT_TYPES,
       handlerFor: () => storeEverything,
       database: client,
-      retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
+      retry: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1, transientHoldMs: 0 },
       logger: createLogger({ service: 'backup-worker', level: 'silent' }),
     });
   });

@@ -6,13 +6,21 @@ export interface IncomingEvent<T extends EventType = EventType> extends EventEnv
   deliveryCount: number;
 }
 
+/** Refuses what is not UTF-8 rather than storing U+FFFD in its place, as Buffer#toString would. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /**
- * The SDK hands over JSON that it encoded itself as an object; producers in other languages send
- * JSON text in a data section, which arrives as a Buffer.
+ * Receivers skip the SDK's own JSON parsing, so a data section (how the SDK and most producers send
+ * JSON) arrives as bytes; an AMQP value section arrives as the value it holds.
  */
 export function decodeBody(body: unknown): { ok: true; value: unknown } | { ok: false; error: string } {
   if (Buffer.isBuffer(body) || body instanceof Uint8Array || typeof body === 'string') {
-    const text = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
+    let text: string;
+    try {
+      text = typeof body === 'string' ? body : UTF8.decode(body);
+    } catch {
+      return { ok: false, error: 'body is not valid UTF-8' };
+    }
     try {
       return { ok: true, value: JSON.parse(text) };
     } catch (error) {

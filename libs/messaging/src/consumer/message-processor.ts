@@ -3,6 +3,8 @@ import { runWithRequestContext, type Logger } from '@comply/observability';
 import { classifyError, describeError, enterTenant, type DatabaseClient } from '@comply/persistence';
 import { sql } from 'drizzle-orm';
 import { messagingInbox } from '../messaging-tables';
+import type { ConsumerMetrics } from './consumer-metrics';
+import { InterruptibleSleeps } from '../interruptible-sleeps';
 import { IncomingEvent } from './incoming-event';
 import { deadLetter, MessageOutcome } from './message-outcome';
 import { validateMessage } from './message-validation';
@@ -32,6 +34,7 @@ export interface MessageProcessorOptions {
   database: DatabaseClient<Record<string, unknown>>;
   retry: RetryPolicy;
   logger: Logger;
+  metrics?: ConsumerMetrics;
 }
 
 interface Accepted {
@@ -44,11 +47,22 @@ interface Accepted {
  * Turns delivered messages into outcomes: validation first (each message's own dead-letter
  * reason), then the handler in one transaction with the inbox insert, then the failure policy
  * (libs/persistence's error classes): a business rule's PermanentError and data the database
- * refuses are dead-lettered at once, a transient failure is retried, anything else is retried
- * until the attempts run out. Never throws; the transport settles the outcomes.
+ * refuses are dead-lettered at once, a transient failure is retried in place and then
+ * redelivered, anything else is redelivered until the attempts run out. Never throws; the
+ * transport settles the outcomes.
  */
 export class MessageProcessor {
+  private stopping = false;
+  /** The in-place retries waiting out a backoff. */
+  private readonly backoffs = new InterruptibleSleeps();
+
   constructor(private readonly options: MessageProcessorOptions) {}
+
+  /** Ends the in-place retries of transient failures at once: their messages go back to the broker. */
+  stopRetrying(): void {
+    this.stopping = true;
+    this.backoffs.wakeAll();
+  }
 
   async processOne(message: ServiceBusReceivedMessage): Promise<MessageOutcome> {
     const validated = validateMessage(message, this.options);
@@ -104,7 +118,9 @@ export class MessageProcessor {
     }
     for (const [handler, items] of chunksOf(byHandler)) {
       try {
-        const handled = await this.inTransaction(undefined, (tx) => this.invoke(tx, handler, items.map((item) => item.event), undefined));
+        const handled = await this.retryingTransient(() => this.inTransaction(undefined, (tx) => this.invoke(tx, handler, items.map((item) => item.event), undefined)), {
+          size: items.length,
+        });
         for (const item of items) outcomes[item.index] = handled.get(item.event.messageId) ?? { kind: 'complete', duplicate: true };
       } catch (error) {
         if (classifyError(error) === 'transient') {
@@ -120,10 +136,14 @@ export class MessageProcessor {
 
   private async handleOne(event: IncomingEvent, handler: EventHandler): Promise<MessageOutcome> {
     try {
-      const handled = await this.inTransaction(event.tenantId, (tx) =>
-        runWithRequestContext({ requestId: event.messageId, correlationId: event.correlationId }, () =>
-          this.invoke(tx, handler, [event], handler.batch ? undefined : event),
-        ),
+      const handled = await this.retryingTransient(
+        () =>
+          this.inTransaction(event.tenantId, (tx) =>
+            runWithRequestContext({ requestId: event.messageId, correlationId: event.correlationId }, () =>
+              this.invoke(tx, handler, [event], handler.batch ? undefined : event),
+            ),
+          ),
+        { messageId: event.messageId, correlationId: event.correlationId },
       );
       return handled.get(event.messageId) ?? { kind: 'complete', duplicate: true };
     } catch (error) {
@@ -135,7 +155,8 @@ export class MessageProcessor {
    * Records the events in the inbox and runs the handler on those that are new, in `tx`. Returns
    * the outcome of each new event; an event absent from the result was handled before.
    */
-  private async invoke(tx: HandlerTransaction, handler: EventHandler, events: IncomingEvent[], single: IncomingEvent | undefined): Promise<Map<string, MessageOutcome>> {
+  private async invoke(tx: HandlerTransaction, handler: EventHandler, delivered: IncomingEvent[], single: IncomingEvent | undefined): Promise<Map<string, MessageOutcome>> {
+    const events = firstOfEachMessage(delivered);
     const recorded = handler.inbox ? new Set(await this.recordInInbox(tx, events.map((event) => event.messageId))) : undefined;
     const fresh = recorded ? events.filter((event) => recorded.has(event.messageId)) : events;
     const outcomes = new Map<string, MessageOutcome>(fresh.map((event) => [event.messageId, { kind: 'complete', duplicate: false }]));
@@ -165,6 +186,31 @@ export class MessageProcessor {
     return { kind: 'retry', delayMs: retryDelayMs(this.options.retry, attempt), error: description };
   }
 
+  /**
+   * Runs `work` (one transaction) again while it fails transiently, a backoff apart, for up to the
+   * policy's transientHoldMs: the messages stay locked and no delivery is spent, so a database
+   * restart or failover does not use up their attempts. Any other failure, a transient one past
+   * the hold, or one after stopRetrying, goes to the caller's failure policy.
+   */
+  private async retryingTransient<T>(work: () => Promise<T>, about: Record<string, unknown>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (this.stopping || classifyError(error) !== 'transient') throw error;
+        const delayMs = retryDelayMs(this.options.retry, attempt);
+        if (Date.now() - started + delayMs > this.options.retry.transientHoldMs) throw error;
+        this.options.logger.warn(
+          { ...about, error: describeError(error), attempt, delayMs, subscription: this.options.subscription },
+          'transient failure; retrying in place, the message kept locked',
+        );
+        this.options.metrics?.retriedInPlace.inc({ subscription: this.options.subscription });
+        await this.backoffs.sleep(delayMs);
+      }
+    }
+  }
+
   private inTransaction<T>(tenantId: string | undefined, work: (tx: HandlerTransaction) => Promise<T>): Promise<T> {
     return this.options.database.db.transaction(async (tx) => {
       if (tenantId) await enterTenant(tx, tenantId);
@@ -185,6 +231,16 @@ export class MessageProcessor {
   private async forgetInInbox(tx: HandlerTransaction, messageIds: string[]): Promise<void> {
     await tx.execute(sql`delete from ${messagingInbox} where subscription = ${this.options.subscription} and message_id = any(${sql.param(messageIds)}::text[])`);
   }
+}
+
+/**
+ * One event per message id: a message redelivered while its first copy still waited for a batch
+ * (the broker restarted, or the link dropped and its locks went with it) can arrive twice in one
+ * batch, and the inbox insert, which returns each new id once, would let both copies through.
+ */
+function firstOfEachMessage(events: IncomingEvent[]): IncomingEvent[] {
+  const seen = new Set<string>();
+  return events.filter((event) => !seen.has(event.messageId) && seen.add(event.messageId));
 }
 
 /** Each handler's messages in calls of at most its batch size. */

@@ -25,7 +25,7 @@ function message(overrides: Record<string, unknown> = {}): ServiceBusReceivedMes
 }
 
 const rules = {
-  subscription: 'core-events/backup-worker',
+  subscription: 'core-events/analytics-ingest',
   subjects: ['record.stored.v1'],
   handlerFor: (type: string) => (type === 'record.stored.v1' ? 'handler' : undefined),
 };
@@ -58,16 +58,16 @@ describe('validateMessage', () => {
     expect(outcomeOf({ subject: 'record.deleted.v1' })).toEqual({
       kind: 'deadLetter',
       reason: 'UnknownEventType',
-      description: 'subject "record.deleted.v1" is not an event type of core-events/backup-worker',
+      description: 'subject "record.deleted.v1" is not an event type of core-events/analytics-ingest',
     });
     expect(validateMessage(message(), { ...rules, handlerFor: () => undefined })).toEqual({
       ok: false,
-      outcome: { kind: 'deadLetter', reason: 'NoHandler', description: 'no handler for record.stored.v1 on core-events/backup-worker' },
+      outcome: { kind: 'deadLetter', reason: 'NoHandler', description: 'no handler for record.stored.v1 on core-events/analytics-ingest' },
     });
   });
 
   it('shows a hostile subject without its control characters', () => {
-    expect(outcomeOf({ subject: 'x\u0000\uD800y' })).toMatchObject({ description: 'subject "x??y" is not an event type of core-events/backup-worker' });
+    expect(outcomeOf({ subject: 'x\u0000\uD800y' })).toMatchObject({ description: 'subject "x??y" is not an event type of core-events/analytics-ingest' });
   });
 
   it.each([

@@ -1,7 +1,7 @@
 import { backoffDelayMs } from '../backoff';
 import { retryDelayMs } from './retry-policy';
 
-const policy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000 };
+const policy = { maxAttempts: 5, baseDelayMs: 1_000, maxDelayMs: 30_000, transientHoldMs: 240_000 };
 
 describe('retryDelayMs', () => {
   it("is the shared backoff over the policy's delays", () => {

@@ -53,7 +53,7 @@ class RecordConsumer {
 @Module({ controllers: [RecordConsumer] })
 class ConsumerModule {}
 
-describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
+describe('ServiceBusTransport (analytics-ingest consuming core-events)', () => {
   let bed: MessagingTestBed;
   let consumer: INestMicroservice;
   let registry: Registry;
@@ -68,7 +68,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     bed.startConsumer(ConsumerModule, {
       registry,
       concurrency: 16,
-      retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
+      retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, transientHoldMs: 0 },
     });
 
   beforeEach(async () => {
@@ -80,7 +80,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     await consumer.close().catch(() => undefined);
     await bed.admin('delete from effects');
     await bed.admin('delete from messaging_outbox');
-    await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 100 });
+    await bed.drain('core-events', 'analytics-ingest', { deadLetter: true, quietMs: 100 });
   });
 
   async function send(
@@ -123,7 +123,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     const dead: ServiceBusReceivedMessage[] = [];
     await until(
       async () => {
-        dead.push(...(await bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 })));
+        dead.push(...(await bed.drain('core-events', 'analytics-ingest', { deadLetter: true, quietMs: 200 })));
         return dead.length;
       },
       (n) => n >= count,
@@ -131,7 +131,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     return dead;
   };
   const firstDeadLetters = () =>
-    until(() => bed.drain('core-events', 'backup-worker', { deadLetter: true, quietMs: 200 }), (m) => m.length > 0);
+    until(() => bed.drain('core-events', 'analytics-ingest', { deadLetter: true, quietMs: 200 }), (m) => m.length > 0);
 
   it('runs the effect exactly once for a handler that fails once, after a retry', async () => {
     const event = recordStored({ requestId: 'fail-once-1' });
@@ -141,7 +141,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     expect((await effects()).map((r) => r.record_id)).toEqual([event.recordId]);
     expect(attemptsByRecord.get(event.recordId)).toBe(2);
     expect(rows[0].message_id).toBe('once-1');
-    expect(await registry.metrics()).toMatch(/^messaging_retried_total\{subscription="core-events\/backup-worker"\} 1$/m);
+    expect(await registry.metrics()).toMatch(/^messaging_retried_total\{subscription="core-events\/analytics-ingest"\} 1$/m);
   });
 
   it('dead-letters a message whose handler always fails after the configured attempts, with the error', async () => {
@@ -173,6 +173,17 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     expect(attemptsByRecord.has(event.recordId)).toBe(false);
   });
 
+  it('dead-letters JSON text holding bytes that are not UTF-8, rather than reading them as U+FFFD', async () => {
+    const text = JSON.stringify(recordStored({ requestId: 'not-utf8-1' }));
+    const body = Buffer.concat([Buffer.from(text.slice(0, -2)), Buffer.from([0xed, 0xa0, 0x80, 0xff]), Buffer.from(text.slice(-2))]);
+    await send([{ subject: 'record.stored.v1', body, messageId: 'not-utf8-1' }]);
+    const [dead] = await firstDeadLetters();
+    expect(dead.messageId).toBe('not-utf8-1');
+    expect(dead.deadLetterReason).toBe('ContractViolation');
+    expect(dead.deadLetterErrorDescription).toBe('body is not valid UTF-8');
+    expect(await effects()).toEqual([]);
+  });
+
   it('publishes follow-up events through the outbox of the handler transaction, carrying correlation and causation', async () => {
     const event = recordStored({ requestId: 'follow-up-1' });
     await send([
@@ -197,8 +208,8 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     expect(new Set(allDead.map((m) => m.deadLetterReason))).toEqual(new Set(['MaxAttemptsExceeded']));
     expect(allDead.every((m) => String((m.body as RecordStoredV1).requestId).startsWith('fail-always'))).toBe(true);
     const metrics = await registry.metrics();
-    expect(metrics).toMatch(/^messaging_completed_total\{subscription="core-events\/backup-worker"\} 100$/m);
-    expect(metrics).toMatch(/^messaging_retried_total\{subscription="core-events\/backup-worker"\} 200$/m);
+    expect(metrics).toMatch(/^messaging_completed_total\{subscription="core-events\/analytics-ingest"\} 100$/m);
+    expect(metrics).toMatch(/^messaging_retried_total\{subscription="core-events\/analytics-ingest"\} 200$/m);
   }, 60_000);
 
   it('hands a batch handler up to its batch size per call and commits once per batch (10,000 events)', async () => {
@@ -267,7 +278,7 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
     expect(await effects()).toHaveLength(20);
     expect(batchSizes.every((size) => size > 1)).toBe(true);
     expect(new Set(rows.map((r) => r.tx)).size).toBeLessThan(20);
-    expect(await registry.metrics()).toMatch(/^messaging_retried_total\{subscription="core-events\/backup-worker"\} \d+$/m);
+    expect(await registry.metrics()).toMatch(/^messaging_retried_total\{subscription="core-events\/analytics-ingest"\} \d+$/m);
   });
 
   it('dead-letters at once, as InvalidData naming the SQLSTATE but not the value, a message whose data the database refuses', async () => {
@@ -281,14 +292,14 @@ describe('ServiceBusTransport (backup-worker consuming core-events)', () => {
 
   it('abandons messages waiting for a retry when it stops, so no lock is left behind', async () => {
     await consumer.close();
-    consumer = await bed.startConsumer(ConsumerModule, { retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30_000 } });
+    consumer = await bed.startConsumer(ConsumerModule, { retry: { maxAttempts: 5, baseDelayMs: 30_000, maxDelayMs: 30_000, transientHoldMs: 0 } });
     const event = recordStored({ requestId: 'fail-always-stop' });
     await send([{ subject: 'record.stored.v1', body: event }]);
     await until(async () => attemptsByRecord.get(event.recordId) ?? 0, (n) => n >= 1);
     const stopped = Date.now();
     await consumer.close();
     expect(Date.now() - stopped).toBeLessThan(5_000);
-    const [again] = await bed.drain('core-events', 'backup-worker', { quietMs: 3_000 });
+    const [again] = await bed.drain('core-events', 'analytics-ingest', { quietMs: 3_000 });
     expect(again?.messageId).toBeDefined();
     expect(again.deliveryCount).toBe(1);
   }, 30_000);

@@ -1,9 +1,10 @@
-import type { ServiceBusClient } from '@azure/service-bus';
+import type { ServiceBusClient, ServiceBusReceiver } from '@azure/service-bus';
 import { CustomTransportStrategy, MessageHandler, Server } from '@nestjs/microservices';
 import { PlatformService, subscriptionsOf } from '@comply/contracts';
 import type { Logger } from '@comply/observability';
 import type { DatabaseClient } from '@comply/persistence';
 import type { Registry } from 'prom-client';
+import Long from 'long';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ConsumerMetrics } from './consumer-metrics';
 import { EventHandler, MessageProcessor } from './message-processor';
@@ -13,6 +14,20 @@ import { SubscriptionConsumer } from './subscription-consumer';
 
 export interface ServiceBusTransportOptions {
   client: ServiceBusClient;
+  /**
+   * For readiness peeks (default: `client`). A peek opens the entity's `$management` link; opened
+   * while the consumers' connection is being re-established, it holds that recovery up for a
+   * minute, so a service gives the peeks a connection of their own.
+   */
+  probeClient?: ServiceBusClient;
+  /**
+   * The consumer watchdog (off when unset or 0): a subscription whose consumer has held and
+   * received nothing for this long while a message older than that waits on it is stalled (the
+   * SDK can stop delivering after a connection drops during its reconnect). Every consumer is then
+   * started again on a new client from `newClient`, and the stalled client is abandoned.
+   */
+  stallMs?: number;
+  newClient?: () => ServiceBusClient;
   service: PlatformService;
   database: DatabaseClient<Record<string, unknown>>;
   logger: Logger;
@@ -33,6 +48,15 @@ export interface EventPatternExtras {
   inbox?: boolean;
 }
 
+/** The watchdog's peek gives up after this, so a probe connection that hangs cannot stop it for good. */
+const PEEK_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /**
  * NestJS custom transport over Service Bus: consumes every subscription the service has in the
  * platform topology and routes each message by subject to the `@EventPattern(type)` handler.
@@ -41,6 +65,12 @@ export interface EventPatternExtras {
  */
 export class ServiceBusTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: SubscriptionConsumer[] = [];
+  private readonly probeReceivers: ServiceBusReceiver[] = [];
+  /** Clients the watchdog made, closed with the transport. */
+  private readonly ownClients: ServiceBusClient[] = [];
+  private watchdog?: NodeJS.Timeout;
+  private checkingStalls = false;
+  private closing = false;
   /** One EventHandler per type, so a batch groups its messages by handler identity. */
   private readonly handlers = new Map<string, EventHandler | undefined>();
   private readonly metrics: ConsumerMetrics;
@@ -52,27 +82,11 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
 
   listen(callback: (error?: unknown) => void): void {
     try {
-      for (const subscription of subscriptionsOf(this.options.service)) {
-        const batchSize = this.batchSizeOf(subscription.subjects);
-        const processor = new MessageProcessor({
-          subscription: `${subscription.topic}/${subscription.name}`,
-          subjects: subscription.subjects,
-          handlerFor: (type) => this.eventHandler(type),
-          database: this.options.database,
-          retry: this.options.retry ?? DEFAULT_RETRY_POLICY,
-          logger: this.options.logger,
-        });
-        const consumer = new SubscriptionConsumer({
-          client: this.options.client,
-          subscription,
-          processor,
-          batchSize,
-          concurrency: this.options.concurrency ?? 16,
-          metrics: this.metrics,
-          logger: this.options.logger,
-        });
-        consumer.start();
-        this.consumers.push(consumer);
+      this.startConsumers(this.options.client);
+      const { stallMs, newClient } = this.options;
+      if (stallMs && newClient) {
+        this.watchdog = setInterval(() => void this.restartIfStalled(stallMs, newClient), Math.min(10_000, stallMs / 2));
+        this.watchdog.unref();
       }
       callback();
     } catch (error) {
@@ -80,13 +94,76 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
     }
   }
 
-  /** For readiness: every subscription's link answers. */
+  private startConsumers(client: ServiceBusClient): void {
+    for (const subscription of subscriptionsOf(this.options.service)) {
+      const batchSize = this.batchSizeOf(subscription.subjects);
+      const processor = new MessageProcessor({
+        subscription: `${subscription.topic}/${subscription.name}`,
+        subjects: subscription.subjects,
+        handlerFor: (type) => this.eventHandler(type),
+        database: this.options.database,
+        retry: this.options.retry ?? DEFAULT_RETRY_POLICY,
+        logger: this.options.logger,
+        metrics: this.metrics,
+      });
+      const consumer = new SubscriptionConsumer({
+        client,
+        subscription,
+        processor,
+        batchSize,
+        concurrency: this.options.concurrency ?? 16,
+        metrics: this.metrics,
+        logger: this.options.logger,
+      });
+      consumer.start();
+      this.consumers.push(consumer);
+    }
+  }
+
+  /**
+   * Looks for a stalled consumer: idle for `stallMs` while the probe's peek (over its own
+   * connection) finds a message enqueued before that. If one is, every consumer starts again on a
+   * new client; the old consumers are stopped in the background, since a stalled client may never
+   * answer, and messages they held come back when their locks expire.
+   */
+  private async restartIfStalled(stallMs: number, newClient: () => ServiceBusClient): Promise<void> {
+    if (this.checkingStalls || this.closing) return;
+    this.checkingStalls = true;
+    try {
+      const probes = this.probes();
+      const stalled = await Promise.all(
+        this.consumers.map(async (consumer, index) => {
+          if (consumer.idleForMs() < stallMs) return false;
+          const [oldest] = await withTimeout(probes[index].peekMessages(1, { fromSequenceNumber: Long.ZERO }), PEEK_TIMEOUT_MS);
+          return oldest?.enqueuedTimeUtc !== undefined && Date.now() - oldest.enqueuedTimeUtc.getTime() > stallMs;
+        }),
+      );
+      if (!stalled.includes(true) || this.closing) return;
+      const names = subscriptionsOf(this.options.service).filter((_, index) => stalled[index]).map(({ topic, name }) => `${topic}/${name}`);
+      this.options.logger.warn({ subscriptions: names, stallMs }, 'consumers stalled with messages waiting; starting them again on a new Service Bus client');
+      this.metrics.restarts.inc();
+      const client = newClient();
+      this.ownClients.push(client);
+      for (const consumer of this.consumers.splice(0)) void consumer.stop().catch(() => undefined);
+      this.startConsumers(client);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'consumer watchdog: the check failed; trying again');
+    } finally {
+      this.checkingStalls = false;
+    }
+  }
+
+  /** For readiness: the broker answers a peek on every subscription the service consumes. */
   async checkBrokerLinks(): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.checkLink()));
+    await Promise.all(this.probes().map((probe) => probe.peekMessages(1)));
   }
 
   async close(): Promise<void> {
+    this.closing = true;
+    clearInterval(this.watchdog);
     await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
+    await Promise.all(this.probeReceivers.splice(0).map((probe) => probe.close()));
+    await Promise.all(this.ownClients.splice(0).map((client) => client.close()));
   }
 
   on(): never {
@@ -95,6 +172,15 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
 
   unwrap<T>(): T {
     return this.options.client as T;
+  }
+
+  /** One peekLock receiver per subscription on the probe client, made at the first check (it never receives). */
+  private probes(): ServiceBusReceiver[] {
+    if (this.probeReceivers.length === 0) {
+      const client = this.options.probeClient ?? this.options.client;
+      this.probeReceivers.push(...subscriptionsOf(this.options.service).map(({ topic, name }) => client.createReceiver(topic, name)));
+    }
+    return this.probeReceivers;
   }
 
   private batchSizeOf(subjects: readonly string[]): number | undefined {

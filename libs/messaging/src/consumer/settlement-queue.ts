@@ -13,18 +13,19 @@ interface Pending {
 }
 
 /**
- * Settles messages so that dispositions of different kinds are never outstanding together. rhea
- * merges dispositions of adjacent deliveries written in the same tick and applies the first one's
- * outcome to the whole range, so a complete and a dead-letter sent together can both end up
- * completed, and two dead-letters sent together both carry the first one's reason (see notes on
- * the Service Bus wire protocol). Settlements that look the same on the wire go out as soon as
- * they are asked for, even while earlier ones of that kind are unanswered: one slow answer (a
- * link the SDK is closing waits out its settlement timeout) must not hold back every batch behind
- * it. A settlement of another kind waits until everything outstanding has been answered.
+ * Settles messages so that dispositions of different kinds are never written in the same turn of
+ * the event loop. rhea collects the dispositions marked during a turn and writes them on its next
+ * tick, merging adjacent deliveries into one range with the first one's outcome, so a complete and
+ * a dead-letter marked together can both end up completed, and two dead-letters both carry the
+ * first one's reason (see notes on the Service Bus wire protocol). The SDK marks a delivery
+ * synchronously when asked to settle it, and rhea's tick runs before the next macrotask, so a
+ * group of another kind waits for `setImmediate` after the last group was sent. It does not wait
+ * for the broker's answers: one slow answer (a link the SDK is closing waits out its settlement
+ * timeout) must hold back nothing but its own caller.
  */
 export class SettlementQueue {
   private pending: Pending[] = [];
-  private readonly outstanding = new Set<{ key: string; answered: Promise<void> }>();
+  private lastSent?: { key: string; turnOver: Promise<void> };
   private flushing = false;
 
   constructor(private readonly receiver: ServiceBusReceiver) {}
@@ -43,18 +44,13 @@ export class SettlementQueue {
     try {
       while (this.pending.length > 0) {
         const key = dispositionKey(this.pending[0].action);
-        const otherKinds = [...this.outstanding].filter((group) => group.key !== key);
-        if (otherKinds.length > 0) {
-          await Promise.all(otherKinds.map((group) => group.answered));
-          continue;
-        }
+        if (this.lastSent && this.lastSent.key !== key) await this.lastSent.turnOver;
         const group: Pending[] = [];
         const rest: Pending[] = [];
         for (const item of this.pending) (dispositionKey(item.action) === key ? group : rest).push(item);
         this.pending = rest;
-        const sent = { key, answered: Promise.all(group.map((item) => this.apply(item))).then(() => undefined) };
-        this.outstanding.add(sent);
-        void sent.answered.then(() => this.outstanding.delete(sent));
+        for (const item of group) void this.apply(item);
+        this.lastSent = { key, turnOver: new Promise((resolve) => setImmediate(resolve)) };
       }
     } finally {
       this.flushing = false;

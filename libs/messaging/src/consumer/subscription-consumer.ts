@@ -2,6 +2,7 @@ import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } 
 import type { TopicSubscription } from '@comply/contracts';
 import type { Logger } from '@comply/observability';
 import { ConsumerMetrics } from './consumer-metrics';
+import { MessageBatcher } from './message-batcher';
 import { MessageOutcome } from './message-outcome';
 import { MessageProcessor } from './message-processor';
 import { SettlementQueue } from './settlement-queue';
@@ -18,8 +19,15 @@ export interface SubscriptionConsumerOptions {
   logger: Logger;
 }
 
-/** Wait after a failed receive before the next try, so a broker outage is not a hot loop. */
-const RECEIVE_ERROR_PAUSE_MS = 1_000;
+/** How long a message waits for others to fill its batch: short, as a full batch is cut at once. */
+const BATCH_LINGER_MS = 20;
+
+/**
+ * How long stop() lets handlers finish and settle. A settlement sent on a link the SDK has detached
+ * waits out its operation timeout (30 s and more); past this the receiver closes anyway: whatever
+ * was not settled is redelivered once its lock expires, and the inbox absorbs the duplicate.
+ */
+const STOP_GRACE_MS = 5_000;
 
 /**
  * One subscription in peekLock mode with manual settlement. A failed message waits out its backoff
@@ -32,54 +40,93 @@ export class SubscriptionConsumer {
   private readonly settlement: SettlementQueue;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waitingRetries = new Map<NodeJS.Timeout, () => Promise<void>>();
+  private batcher?: MessageBatcher<ServiceBusReceivedMessage>;
   private closeSubscription?: () => Promise<void>;
-  private stopping = false;
-  private loops: Promise<void>[] = [];
+  private lastReceivedAt = Date.now();
 
   constructor(private readonly options: SubscriptionConsumerOptions) {
     const { topic, name } = options.subscription;
     this.name = `${topic}/${name}`;
-    this.receiver = options.client.createReceiver(topic, name, { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: 5 * 60_000 });
+    this.receiver = options.client.createReceiver(topic, name, {
+      receiveMode: 'peekLock',
+      maxAutoLockRenewalDurationInMs: 5 * 60_000,
+      // The SDK would parse JSON data sections itself, leniently (invalid UTF-8 becomes U+FFFD); decodeBody refuses it.
+      skipParsingBodyAsJson: true,
+    });
     this.settlement = new SettlementQueue(this.receiver);
   }
 
+  /**
+   * Receives with the SDK's streaming receiver, which keeps credit with the broker and tops it up
+   * as messages are handled. Batch handlers get their messages gathered into batches here rather
+   * than through receiveMessages: each of those ends by draining the link's credit, and when the
+   * broker's answer to the drain takes longer than the SDK's fixed 200 ms (a busy event loop is
+   * enough) the SDK closes the link, leaving the settlements sent on it unanswered.
+   */
   start(): void {
-    if (this.options.batchSize) {
-      // One receive loop: the SDK allows one receiveMessages call at a time per receiver.
-      this.loops = [this.batchLoop()];
-      return;
-    }
+    const { batchSize, concurrency } = this.options;
+    const batcher = (this.batcher = !batchSize
+      ? undefined
+      : new MessageBatcher<ServiceBusReceivedMessage>({
+        batchSize,
+        concurrency,
+        lingerMs: BATCH_LINGER_MS,
+        unitsOf: (messages) => this.options.processor.unitsOf(messages),
+        handle: (unit) => this.track(this.handleBatch(unit)),
+        onError: (error) => this.options.logger.error({ err: error, subscription: this.name }, 'batch handling failed; its messages are redelivered'),
+      }));
     const subscription = this.receiver.subscribe(
       {
-        processMessage: (message) => this.track(this.handleOne(message)),
+        processMessage: (message) => {
+          this.lastReceivedAt = Date.now();
+          return batcher ? batcher.add(message) : this.track(this.handleOne(message));
+        },
         processError: async ({ error, errorSource }) => {
           this.options.logger.warn({ err: error, errorSource, subscription: this.name }, 'Service Bus receiver error');
         },
       },
-      { autoCompleteMessages: false, maxConcurrentCalls: this.options.concurrency },
+      // With batches, the credit covers `concurrency` full batches, so a free slot finds one waiting.
+      { autoCompleteMessages: false, maxConcurrentCalls: batchSize ? batchSize * concurrency : concurrency },
     );
     this.closeSubscription = () => subscription.close();
   }
 
-  /** Broker round trip through this subscription's link: proves the link and the entity are there. */
-  async checkLink(): Promise<void> {
-    await this.receiver.peekMessages(1);
+  /** How long it has held no message and received none: a consumer with messages waiting should not stay idle. */
+  idleForMs(): number {
+    const holds = !(this.batcher?.isIdle() ?? true) || this.inFlight.size > 0 || this.waitingRetries.size > 0;
+    return holds ? 0 : Date.now() - this.lastReceivedAt;
   }
 
-  /** Stops receiving, lets handlers finish and settle, abandons messages waiting to be retried, closes. */
+  /**
+   * Stops receiving, lets handlers finish and settle (cutting short their in-place retries),
+   * abandons messages waiting to be retried, and closes, waiting at most STOP_GRACE_MS for the
+   * settlements.
+   */
   async stop(): Promise<void> {
-    this.stopping = true;
     await this.closeSubscription?.();
-    await Promise.all(this.loops);
-    await Promise.all([...this.inFlight]);
-    const waiting = [...this.waitingRetries];
-    this.waitingRetries.clear();
-    await Promise.all(
-      waiting.map(([timer, abandon]) => {
-        clearTimeout(timer);
-        return abandon();
-      }),
-    );
+    this.options.processor.stopRetrying();
+    const settled = (async () => {
+      await this.batcher?.drain();
+      await Promise.all([...this.inFlight]);
+      const waiting = [...this.waitingRetries];
+      this.waitingRetries.clear();
+      await Promise.all(
+        waiting.map(([timer, abandon]) => {
+          clearTimeout(timer);
+          return abandon();
+        }),
+      );
+    })();
+    let grace: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'grace over'>((resolve) => (grace = setTimeout(() => resolve('grace over'), STOP_GRACE_MS)));
+    if ((await Promise.race([settled, graceOver])) === 'grace over') {
+      this.options.logger.warn({ subscription: this.name, graceMs: STOP_GRACE_MS }, 'closing with settlements unanswered; the broker redelivers them');
+      void settled.catch(() => undefined);
+      // Retries scheduled meanwhile are not abandoned either: their locks expire just the same.
+      for (const timer of this.waitingRetries.keys()) clearTimeout(timer);
+      this.waitingRetries.clear();
+    }
+    clearTimeout(grace);
     await this.receiver.close();
   }
 
@@ -94,37 +141,6 @@ export class SubscriptionConsumer {
     const outcome = await this.options.processor.processOne(message);
     this.options.metrics.handlerDuration.observe({ subscription: this.name }, Number(process.hrtime.bigint() - started) / 1e9);
     await this.settle(message, outcome);
-  }
-
-  /**
-   * Receives the next batch while earlier ones are still being handled, up to `concurrency`
-   * units in flight: receiving, the database and settling overlap instead of taking turns. A
-   * received batch is cut into units of at most each handler's batch size, so a receive of many
-   * heavy messages (each a batch itself) is spread over the slots rather than handled in turn.
-   */
-  private async batchLoop(): Promise<void> {
-    const handling = new Set<Promise<void>>();
-    while (!this.stopping) {
-      if (handling.size >= this.options.concurrency) {
-        await Promise.race(handling);
-        continue;
-      }
-      let messages: ServiceBusReceivedMessage[];
-      try {
-        messages = await this.receiver.receiveMessages(this.options.batchSize ?? 1, { maxWaitTimeInMs: 1_000 });
-      } catch (error) {
-        if (this.stopping) break;
-        this.options.logger.warn({ err: error, subscription: this.name }, 'receive failed; retrying');
-        await new Promise((r) => setTimeout(r, RECEIVE_ERROR_PAUSE_MS));
-        continue;
-      }
-      for (const unit of this.options.processor.unitsOf(messages)) {
-        while (handling.size >= this.options.concurrency) await Promise.race(handling);
-        const work = this.track(this.handleBatch(unit)).finally(() => handling.delete(work));
-        handling.add(work);
-      }
-    }
-    await Promise.all(handling);
   }
 
   private async handleBatch(messages: ServiceBusReceivedMessage[]): Promise<void> {

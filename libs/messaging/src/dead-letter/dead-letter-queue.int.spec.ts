@@ -19,7 +19,7 @@ interface Dead {
   body?: unknown;
 }
 
-/** Publishes record.stored.v1 messages and dead-letters them on core-events/backup-worker with the given reasons. */
+/** Publishes record.stored.v1 messages and dead-letters them on core-events/analytics-ingest with the given reasons. */
 async function deadLetterOnBackupWorker(client: ServiceBusClient, messages: Dead[]): Promise<void> {
   const sender = client.createSender('core-events');
   await sender.sendMessages(
@@ -33,7 +33,7 @@ async function deadLetterOnBackupWorker(client: ServiceBusClient, messages: Dead
     })),
   );
   await sender.close();
-  const receiver = client.createReceiver('core-events', 'backup-worker', { receiveMode: 'peekLock' });
+  const receiver = client.createReceiver('core-events', 'analytics-ingest', { receiveMode: 'peekLock' });
   const received: ServiceBusReceivedMessage[] = [];
   while (received.length < messages.length) received.push(...(await receiver.receiveMessages(messages.length - received.length, { maxWaitTimeInMs: 5_000 })));
   // One at a time: neighbouring dispositions in one tick would be merged by rhea.
@@ -48,7 +48,7 @@ function drain(client: ServiceBusClient, subscription: string, options: { deadLe
   return drainSubscription(client, 'core-events', subscription, options);
 }
 
-describe('DeadLetterQueue (core-events/backup-worker)', () => {
+describe('DeadLetterQueue (core-events/analytics-ingest)', () => {
   // Each test waits out a few quiet periods to prove that nothing else arrives.
   jest.setTimeout(20_000);
 
@@ -64,7 +64,7 @@ describe('DeadLetterQueue (core-events/backup-worker)', () => {
     bus = await startTestServiceBus();
     client = new ServiceBusClient(bus.connectionString, { retryOptions: TEST_RETRY });
     const logger = createLogger({ service: 'dlq-spec', level: 'info', destination: { write: (line: string) => logLines.push(JSON.parse(line)) } });
-    queue = new DeadLetterQueue({ client, subscription: { topic: 'core-events', name: 'backup-worker' }, logger, quietMs: 500 });
+    queue = new DeadLetterQueue({ client, subscription: { topic: 'core-events', name: 'analytics-ingest' }, logger, quietMs: 500 });
   });
 
   afterAll(async () => {
@@ -80,12 +80,12 @@ describe('DeadLetterQueue (core-events/backup-worker)', () => {
       { messageId: id(2), correlationId: 'flow-2', reason: 'MaxAttemptsExceeded' },
       { messageId: id(3), correlationId: 'flow-3', reason: 'TenantSuspended' },
     ]);
-    // The same events reached the other subscriptions of their subject; clear them for the routing checks.
-    await Promise.all([drain(client, 'billing'), drain(client, 'analytics-ingest')]);
+    // The same events reached the other subscription of their subject; clear it for the routing checks.
+    await drain(client, 'billing');
   });
 
   afterEach(async () => {
-    await Promise.all(['backup-worker', 'billing', 'analytics-ingest'].flatMap((s) => [drain(client, s), drain(client, s, { deadLetter: true })]));
+    await Promise.all(['analytics-ingest', 'billing'].flatMap((s) => [drain(client, s), drain(client, s, { deadLetter: true })]));
   });
 
   it('lists dead letters with their reasons without locking them', async () => {
@@ -105,7 +105,7 @@ describe('DeadLetterQueue (core-events/backup-worker)', () => {
     expect(listed.every((m) => /^\d+$/.test(m.sequenceNumber) && m.enqueuedTime instanceof Date)).toBe(true);
     expect(await queue.list({ max: 2 })).toHaveLength(2);
     // Peeking took no lock: a receiver gets all three at once.
-    expect((await drain(client, 'backup-worker', { deadLetter: true })).map((m) => m.messageId)).toEqual([id(1), id(2), id(3)]);
+    expect((await drain(client, 'analytics-ingest', { deadLetter: true })).map((m) => m.messageId)).toEqual([id(1), id(2), id(3)]);
   });
 
   it('shows one message in full, by messageId or sequence number', async () => {
@@ -125,20 +125,19 @@ describe('DeadLetterQueue (core-events/backup-worker)', () => {
   it('replays one message to its own subscription only: new messageId, same correlation, replayOf, and records it', async () => {
     const [first] = await queue.list();
     const result = await queue.replay({ messageIds: [id(1), 'no-such-message'] });
-    const replayMessageId = `${id(1)}:replay:backup-worker:${first.sequenceNumber}`;
+    const replayMessageId = `${id(1)}:replay:analytics-ingest:${first.sequenceNumber}`;
     expect(result).toEqual({ replayed: [{ messageId: id(1), replayMessageId, correlationId: 'flow-1' }], notFound: ['no-such-message'] });
 
-    const [copy, ...more] = await drain(client, 'backup-worker', { quietMs: 1_000 });
+    const [copy, ...more] = await drain(client, 'analytics-ingest', { quietMs: 1_000 });
     expect(more).toEqual([]);
     expect(copy).toMatchObject({ messageId: replayMessageId, correlationId: 'flow-1', subject: 'record.stored.v1', contentType: 'application/json', deliveryCount: 0 });
-    expect(copy.applicationProperties).toEqual({ tenantId: 'tenant-a', replayedFor: 'backup-worker', replayOf: id(1) });
+    expect(copy.applicationProperties).toEqual({ tenantId: 'tenant-a', replayedFor: 'analytics-ingest', replayOf: id(1) });
     expect(copy.body).toMatchObject({ recordId: 'rec-1' });
     expect(await drain(client, 'billing')).toEqual([]);
-    expect(await drain(client, 'analytics-ingest')).toEqual([]);
 
     expect((await queue.list()).map((m) => m.messageId)).toEqual([id(2), id(3)]);
     expect(logLines).toEqual([
-      expect.objectContaining({ msg: 'dead letter replayed', subscription: 'core-events/backup-worker', messageId: id(1), replayMessageId, correlationId: 'flow-1' }),
+      expect.objectContaining({ msg: 'dead letter replayed', subscription: 'core-events/analytics-ingest', messageId: id(1), replayMessageId, correlationId: 'flow-1' }),
     ]);
   });
 
@@ -147,27 +146,27 @@ describe('DeadLetterQueue (core-events/backup-worker)', () => {
     expect(result.replayed.map((r) => r.messageId)).toEqual([id(1), id(2), id(3)]);
     expect(result.notFound).toEqual([]);
     expect(await queue.list()).toEqual([]);
-    const copies = await drain(client, 'backup-worker');
+    const copies = await drain(client, 'analytics-ingest');
     expect(copies.map((m) => [m.applicationProperties?.replayOf, m.correlationId])).toEqual([
       [id(1), 'flow-1'],
       [id(2), 'flow-2'],
       [id(3), 'flow-3'],
     ]);
-    expect([...(await drain(client, 'billing')), ...(await drain(client, 'analytics-ingest'))]).toEqual([]);
+    expect(await drain(client, 'billing')).toEqual([]);
   });
 
   it('points a replay of a replay at the message as first published', async () => {
     await queue.replay({ messageIds: [id(2)] });
-    const receiver = client.createReceiver('core-events', 'backup-worker');
+    const receiver = client.createReceiver('core-events', 'analytics-ingest');
     const [copy] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
     await receiver.deadLetterMessage(copy, { deadLetterReason: 'MaxAttemptsExceeded', deadLetterErrorDescription: 'failed again' });
     await receiver.close();
 
     const again = await queue.replay({ messageIds: [String(copy.messageId)] });
-    expect(again.replayed[0].replayMessageId).toMatch(new RegExp(`^${id(2)}:replay:backup-worker:\\d+$`));
+    expect(again.replayed[0].replayMessageId).toMatch(new RegExp(`^${id(2)}:replay:analytics-ingest:\\d+$`));
     expect(again.replayed[0].replayMessageId).not.toBe(copy.messageId);
-    const [second] = await drain(client, 'backup-worker');
-    expect(second.applicationProperties).toMatchObject({ replayOf: id(2), replayedFor: 'backup-worker' });
+    const [second] = await drain(client, 'analytics-ingest');
+    expect(second.applicationProperties).toMatchObject({ replayOf: id(2), replayedFor: 'analytics-ingest' });
     expect(second.applicationProperties).not.toHaveProperty('DeadLetterReason');
   });
 
@@ -176,7 +175,7 @@ describe('DeadLetterQueue (core-events/backup-worker)', () => {
     expect((await queue.list()).map((m) => m.messageId)).toEqual([id(1), id(3)]);
     expect(await queue.purge()).toEqual({ purged: [id(1), id(3)], notFound: [] });
     expect(await queue.list()).toEqual([]);
-    expect(await drain(client, 'backup-worker')).toEqual([]);
+    expect(await drain(client, 'analytics-ingest')).toEqual([]);
     expect(logLines.map((l) => [l.msg, l.messageId])).toEqual([
       ['dead letter purged', id(2)],
       ['dead letter purged', id(1)],
@@ -186,7 +185,7 @@ describe('DeadLetterQueue (core-events/backup-worker)', () => {
 
   it('releases the messages it passed over, which stay in the dead-letter queue', async () => {
     await queue.replay({ messageIds: [id(3)] });
-    const left = await drain(client, 'backup-worker', { deadLetter: true });
+    const left = await drain(client, 'analytics-ingest', { deadLetter: true });
     expect(left.map((m) => m.messageId)).toEqual([id(1), id(2)]);
   });
 });
@@ -213,7 +212,7 @@ describe('replaying through the consumer transport', () => {
 
   beforeAll(async () => {
     bed = await createMessagingTestBed();
-    consumer = await bed.startConsumer(ConsumerModule, { retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50 } });
+    consumer = await bed.startConsumer(ConsumerModule, { retry: { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, transientHoldMs: 0 } });
   });
 
   afterAll(async () => {
@@ -222,7 +221,7 @@ describe('replaying through the consumer transport', () => {
   });
 
   it('handles a message dead-lettered by a failing handler once it is replayed after the fix, exactly once', async () => {
-    const queue = new DeadLetterQueue({ client: bed.client, subscription: { topic: 'core-events', name: 'backup-worker' }, logger: silentLogger, quietMs: 500 });
+    const queue = new DeadLetterQueue({ client: bed.client, subscription: { topic: 'core-events', name: 'analytics-ingest' }, logger: silentLogger, quietMs: 500 });
     const event = recordStored();
     const sender = bed.client.createSender('core-events');
     await sender.sendMessages({ messageId: 'broken-1', correlationId: 'flow-broken', subject: 'record.stored.v1', contentType: 'application/json', body: event });
@@ -242,7 +241,7 @@ describe('replaying through the consumer transport', () => {
     expect(handler.seen.at(-1)).toEqual({ messageId: replayed[0].replayMessageId, correlationId: 'flow-broken' });
     // Settled means nothing is left to redeliver: the subscription and its dead-letter queue are both empty.
     const waiting = async () => {
-      const receiver = bed.client.createReceiver('core-events', 'backup-worker');
+      const receiver = bed.client.createReceiver('core-events', 'analytics-ingest');
       try {
         return (await receiver.peekMessages(1)).length;
       } finally {

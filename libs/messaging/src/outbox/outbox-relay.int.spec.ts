@@ -57,7 +57,7 @@ function clientWithLargerBatches(client: ServiceBusClient): ServiceBusClient {
 /** A logger that keeps what it writes, parsed, at warn and above. */
 function recordingLogger() {
   const lines: string[] = [];
-  const logger = createLogger({ service: 'backup-worker', level: 'warn', destination: { write: (line: string) => lines.push(line) } });
+  const logger = createLogger({ service: 'analytics-ingest', level: 'warn', destination: { write: (line: string) => lines.push(line) } });
   return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
@@ -72,7 +72,7 @@ describe('outbox and relay', () => {
 
   beforeEach(async () => {
     await bed.admin('delete from messaging_outbox');
-    await bed.drain('core-events', 'backup-worker', { quietMs: 200 });
+    await bed.drain('core-events', 'analytics-ingest', { quietMs: 200 });
   });
 
   function relay(options: Partial<ConstructorParameters<typeof OutboxRelay>[0]> = {}): OutboxRelay {
@@ -87,7 +87,7 @@ describe('outbox and relay', () => {
       }),
     ).rejects.toThrow('business rule failed');
     expect(await relay().relayOnce()).toEqual({ sent: 0, failed: 0, deadLettered: 0 });
-    expect(await bed.drain('core-events', 'backup-worker')).toEqual([]);
+    expect(await bed.drain('core-events', 'analytics-ingest')).toEqual([]);
   });
 
   it('sends a committed event once, as the message DESIGN.md describes, and marks it sent', async () => {
@@ -105,7 +105,7 @@ describe('outbox and relay', () => {
     expect(await relay().relayOnce()).toEqual({ sent: 1, failed: 0, deadLettered: 0 });
     expect(await relay().relayOnce()).toEqual({ sent: 0, failed: 0, deadLettered: 0 });
 
-    const [message, ...others] = await bed.drain('core-events', 'backup-worker');
+    const [message, ...others] = await bed.drain('core-events', 'analytics-ingest');
     expect(others).toEqual([]);
     expect(message).toMatchObject({
       messageId: id,
@@ -139,7 +139,7 @@ describe('outbox and relay', () => {
     expect(pending[0].count).toBe('5');
 
     expect(await relay().relayOnce()).toEqual({ sent: 5, failed: 0, deadLettered: 0 });
-    const received = await bed.drain('core-events', 'backup-worker');
+    const received = await bed.drain('core-events', 'analytics-ingest');
     expect(received.map((m) => m.messageId).sort()).toEqual([...ids].sort());
   });
 
@@ -202,7 +202,7 @@ describe('outbox and relay', () => {
     expect(byId.get(tooLargeId)?.dead_lettered_at).toBeInstanceOf(Date);
     expect(byId.get(unroutableId)).toMatchObject({ sent: false, dead_lettered_at: null, attempts: 1, delayed: true });
     expect(byId.get(unroutableId)?.last_error).toMatch(/retired-events.*could not be found/);
-    expect((await bed.drain('core-events', 'backup-worker')).map((m) => m.messageId)).toEqual([normalId]);
+    expect((await bed.drain('core-events', 'analytics-ingest')).map((m) => m.messageId)).toEqual([normalId]);
 
     const metrics = await registry.metrics();
     expect(metrics).toMatch(/^outbox_dead_lettered_total 1$/m);
@@ -252,7 +252,7 @@ describe('outbox and relay', () => {
     expect(row.dead_letter_reason).toMatch(/^MessageSizeExceeded: /);
     expect(row.dead_letter_reason).toContain(`exceeds the limit (${TOPIC_MAX_MESSAGE_BYTES} bytes)`);
     expect(await registry.metrics()).toMatch(/^outbox_dead_lettered_total 1$/m);
-    const received = await bed.drain('core-events', 'backup-worker');
+    const received = await bed.drain('core-events', 'analytics-ingest');
     expect(received.map((m) => m.messageId).sort()).toEqual([firstId, lastId].sort());
   });
 
@@ -277,7 +277,7 @@ describe('outbox and relay', () => {
     expect(sentBy[0] + sentBy[1]).toBe(300);
     expect(sentBy[0]).toBeGreaterThan(0);
     expect(sentBy[1]).toBeGreaterThan(0);
-    const received = await bed.drain('core-events', 'backup-worker');
+    const received = await bed.drain('core-events', 'analytics-ingest');
     expect(received.map((m) => m.messageId).sort()).toEqual([...ids].sort());
   });
 
@@ -287,7 +287,7 @@ describe('outbox and relay', () => {
     try {
       await new Promise((r) => setTimeout(r, 200));
       const id = await bed.app.db.transaction((tx) => addToOutbox(tx, { type: 'record.stored.v1', payload: recordStored() }));
-      const receiver = bed.client.createReceiver('core-events', 'backup-worker', { receiveMode: 'receiveAndDelete' });
+      const receiver = bed.client.createReceiver('core-events', 'analytics-ingest', { receiveMode: 'receiveAndDelete' });
       const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 5_000 });
       await receiver.close();
       expect(message?.messageId).toBe(id);
@@ -306,7 +306,7 @@ describe('outbox and relay', () => {
       const [first] = await until(listeners, (rows) => rows.length === 1);
       await bed.admin('select pg_terminate_backend($1)', [first.pid]);
       const id = await bed.app.db.transaction((tx) => addToOutbox(tx, { type: 'record.stored.v1', payload: recordStored() }));
-      const [message] = await until(() => bed.drain('core-events', 'backup-worker', { quietMs: 200 }), (messages) => messages.length > 0);
+      const [message] = await until(() => bed.drain('core-events', 'analytics-ingest', { quietMs: 200 }), (messages) => messages.length > 0);
       expect(message.messageId).toBe(id);
       [second] = await until(listeners, (rows) => rows.length === 1 && rows[0].pid !== first.pid);
     } finally {

@@ -3,6 +3,7 @@ import type { Logger } from '@comply/observability';
 import type { Pool, PoolClient } from 'pg';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { Backoff, backoffDelayMs } from '../backoff';
+import { InterruptibleSleeps } from '../interruptible-sleeps';
 import { SenderCache } from '../connection/sender-cache';
 import { OUTBOX_CHANNEL } from '../messaging-tables';
 import { bodyBytesOf, emptySendOutcome, sendInBatches } from './batch-send';
@@ -60,7 +61,7 @@ export class OutboxRelay {
   private readonly deadLetteredTotal?: Counter;
   private listener?: PoolClient;
   /** Sleeping workers; a NOTIFY wakes them all. */
-  private readonly wakers = new Set<() => void>();
+  private readonly sleeps = new InterruptibleSleeps();
   /** NOTIFYs so far: a worker that saw one arrive during its round does not go to sleep. */
   private notifications = 0;
   private running?: Promise<void>;
@@ -268,21 +269,13 @@ export class OutboxRelay {
 
   private signal(): void {
     this.notifications += 1;
-    for (const wake of [...this.wakers]) wake();
+    this.sleeps.wakeAll();
   }
 
   /** Waits `ms`, or less when a notification arrives; returns at once if one arrived since `seen`. */
   private sleep(ms: number, seen: number): Promise<void> {
     if (this.notifications !== seen || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.wakers.add(done);
-    });
+    return this.sleeps.sleep(ms);
   }
 }
 

@@ -13,7 +13,7 @@ import { ServiceBusContext } from '../consumer/servicebus-context';
 import { ServiceBusTransport } from '../consumer/servicebus-transport';
 
 /**
- * The backup-worker consumer as a real process, for the crash test. Configured from the
+ * The analytics-ingest consumer as a real process, for the crash test. Configured from the
  * environment like a service (DB_*, SERVICEBUS_CONNECTION_STRING, LOG_LEVEL); logs JSON lines to
  * stdout. Run: node -r @swc-node/register libs/messaging/src/testing/consumer-process.fixture.ts
  */
@@ -35,13 +35,13 @@ class DeletionEffects {
 class ConsumerProcessModule {}
 
 async function main(): Promise<void> {
-  const service = serviceNamed('backup-worker');
+  const service = serviceNamed('analytics-ingest');
   const { LOG_LEVEL } = serviceSettings(service);
   const config = loadConfig({ LOG_LEVEL, ...databaseSettings(service), ...messagingSettings() });
   const logger = createLogger({ service: service.name, level: config.LOG_LEVEL });
   const database = createDatabaseClient(config, { applicationName: service.name });
   const client = createServiceBusClient(config);
-  const transport = new ServiceBusTransport({ client, service: 'backup-worker', database, logger });
+  const transport = new ServiceBusTransport({ client, service: 'analytics-ingest', database, logger });
   const app = await NestFactory.createMicroservice(ConsumerProcessModule, { strategy: transport, logger: false });
   app.useGlobalFilters(new ExceptionPassthroughFilter());
   await app.listen();

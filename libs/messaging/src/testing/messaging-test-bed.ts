@@ -13,10 +13,10 @@ import { createTestDatabase, drainSubscription, queryOnce, startTestServiceBus, 
 export const TEST_RETRY = { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 5_000 };
 
 /** Silent unless TEST_LOG_LEVEL asks otherwise (e.g. TEST_LOG_LEVEL=warn while debugging a suite). */
-export const silentLogger = createLogger({ service: 'backup-worker', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+export const silentLogger = createLogger({ service: 'analytics-ingest', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
 /**
- * What the messaging suites run against: a private copy of the backup-worker database (which has
+ * What the messaging suites run against: a private copy of the analytics database (which has
  * the outbox and inbox), a private emulator with the platform topology, and a table `effects`
  * that handlers write to so tests can count what happened.
  */
@@ -26,21 +26,22 @@ export interface MessagingTestBed {
   bus: RunningEmulator;
   client: ServiceBusClient;
   admin<T extends object>(text: string, values?: unknown[]): Promise<T[]>;
-  /** Runs `module`'s handlers on a ServiceBusTransport for backup-worker, as a service does. */
+  /** Runs `module`'s handlers on a ServiceBusTransport for analytics-ingest, as a service does. */
   startConsumer(module: Type<unknown>, options?: Partial<ServiceBusTransportOptions>): Promise<INestMicroservice>;
   /** Drains a subscription (or its dead-letter queue) until it stays empty for `quietMs`. */
   drain(topic: string, subscription: string, options?: { deadLetter?: boolean; quietMs?: number }): Promise<ServiceBusReceivedMessage[]>;
   close(): Promise<void>;
 }
 
-export async function createMessagingTestBed(): Promise<MessagingTestBed> {
-  const database = await createTestDatabase('backup');
-  const bus = await startTestServiceBus();
+/** `lockDurationMs` shortens every subscription's lock, for tests that wait for a lock to expire. */
+export async function createMessagingTestBed(options: { lockDurationMs?: number } = {}): Promise<MessagingTestBed> {
+  const database = await createTestDatabase('analytics');
+  const bus = await startTestServiceBus(options);
   const client = new ServiceBusClient(bus.connectionString, { retryOptions: TEST_RETRY });
   const app = createDatabaseClient({ ...database.connection, DB_POOL_MAX: 20 }, { applicationName: 'messaging-spec' });
   const admin = <T extends object>(text: string, values: unknown[] = []) => queryOnce<T>(database.adminUrl, text, values);
   // Created as the owner, so the default privileges let the application role write to it.
-  await admin(`set role backup_owner;
+  await admin(`set role analytics_owner;
     create table effects (message_id text, record_id text, tx bigint default txid_current(), at timestamptz default now())`);
   return {
     database,
@@ -49,7 +50,7 @@ export async function createMessagingTestBed(): Promise<MessagingTestBed> {
     client,
     admin,
     async startConsumer(module, options = {}) {
-      const transport = new ServiceBusTransport({ client, service: 'backup-worker', database: app, logger: silentLogger, ...options });
+      const transport = new ServiceBusTransport({ client, service: 'analytics-ingest', database: app, logger: silentLogger, ...options });
       const consumer = await NestFactory.createMicroservice(module, { strategy: transport, logger: false });
       consumer.useGlobalFilters(new ExceptionPassthroughFilter());
       await consumer.listen();
