@@ -1,4 +1,4 @@
-import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, AZURITE_DEFAULT_BLOB_PORT } from '@comply/local-infra';
+import { AZURITE_ACCOUNT_KEY, AZURITE_ACCOUNT_NAME, AZURITE_DEFAULT_BLOB_PORT } from '@comply/config';
 
 /** What a storage connection string addresses, without its key or signature. */
 export interface BlobConnectionTarget {

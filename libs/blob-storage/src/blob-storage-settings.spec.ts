@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig, serviceNamed } from '@comply/config';
-import { AZURITE_CONNECTION_STRING, azuriteConnectionString } from '@comply/local-infra';
+import { AZURITE_CONNECTION_STRING, azuriteConnectionString } from '@comply/config';
 import { parseBlobConnectionString } from './blob-connection-string';
 import { blobStorageSettings } from './blob-storage-settings';
 import { BlobStore } from './blob-store';

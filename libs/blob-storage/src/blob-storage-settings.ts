@@ -1,5 +1,4 @@
-import { ConfigOf, inProduction, optional, ServiceDescriptor, setting } from '@comply/config';
-import { AZURITE_CONNECTION_STRING } from '@comply/local-infra';
+import { AZURITE_CONNECTION_STRING, ConfigOf, inProduction, optional, ServiceDescriptor, setting } from '@comply/config';
 import { parseBlobConnectionString } from './blob-connection-string';
 
 // Azure's container naming rules: 3-63 of lowercase letters, digits and single hyphens, starting and ending alphanumeric.

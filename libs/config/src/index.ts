@@ -1,3 +1,10 @@
+export {
+  AZURITE_ACCOUNT_KEY,
+  AZURITE_ACCOUNT_NAME,
+  AZURITE_CONNECTION_STRING,
+  AZURITE_DEFAULT_BLOB_PORT,
+  azuriteConnectionString,
+} from './azurite-account';
 export { ConfigError, type ConfigProblem } from './config-error';
 export { loadConfig } from './load-config';
 export { platformSettings } from './platform-settings';

@@ -123,6 +123,17 @@ export function messagingSettings() {
       max: 50_000,
       doc: 'Longest retry delay (kept below the 60 s lock duration).',
     }),
+    CONSUMER_TRANSIENT_HOLD_MS: setting.int({
+      default: 240_000,
+      min: 0,
+      max: 240_000,
+      doc: 'How long a message whose handler failed transiently (database unreachable, restarting, deadlocked) is retried in place, still locked, before it is redelivered; these retries spend no attempt (kept below the 5-minute lock renewal).',
+    }),
+    CONSUMER_STALL_MS: setting.int({
+      default: 120_000,
+      min: 0,
+      doc: 'Consumer watchdog (0: off): a subscription whose consumer has held and received nothing for this long while an older message waits on it is stalled, and every consumer starts again on a new Service Bus connection. Keep above the subscriptions\' lock duration (60 s).',
+    }),
     OUTBOX_BATCH_SIZE: setting.int({ default: 200, min: 1, max: 5_000, doc: 'Outbox rows sent per relay round.' }),
     OUTBOX_POLL_INTERVAL_MS: setting.int({
       default: 1_000,

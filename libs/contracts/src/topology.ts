@@ -66,7 +66,6 @@ export const PLATFORM_TOPOLOGY: readonly TopicSpec[] = [
     subscriptions: [
       { name: 'billing', subjects: ['record.stored.v1'] },
       { name: 'analytics-ingest', subjects: ['record.stored.v1', 'record.deleted.v1'] },
-      { name: 'backup-worker', subjects: ['record.stored.v1', 'record.deleted.v1'] },
     ],
   },
   {

@@ -2,7 +2,7 @@ import { BlobServiceClient } from '@azure/storage-blob';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AZURITE_ACCOUNT_NAME } from './azurite-account';
+import { AZURITE_ACCOUNT_NAME } from '@comply/config';
 import { startAzurite } from './azurite-server';
 import { isPortOpen } from './port-probe';
 

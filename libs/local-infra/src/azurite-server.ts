@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { azuriteConnectionString } from './azurite-account';
+import { azuriteConnectionString } from '@comply/config';
 
 export interface AzuriteOptions {
   /** Loopback unless told otherwise. */

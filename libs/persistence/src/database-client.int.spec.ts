@@ -47,17 +47,43 @@ describe('createDatabaseClient', () => {
     await client.close();
   });
 
-  it('reports an idle connection that the server terminates, and goes on serving queries', async () => {
-    const { rows } = await client.pool.query<{ pid: number }>('select pg_backend_pid() as pid');
+  /** Ends a session from the server's side, as an operator or a failover would. */
+  async function terminateBackend(pid: number): Promise<void> {
     const admin = new Client({ connectionString: adminUrl });
     await admin.connect();
     try {
-      await admin.query('select pg_terminate_backend($1)', [rows[0].pid]);
+      await admin.query('select pg_terminate_backend($1)', [pid]);
     } finally {
       await admin.end();
     }
+  }
+
+  it('reports an idle connection that the server terminates, and goes on serving queries', async () => {
+    const { rows } = await client.pool.query<{ pid: number }>('select pg_backend_pid() as pid');
+    await terminateBackend(rows[0].pid);
     await until(() => errors.length > 0);
     expect(errors.map(describeError)).toEqual(['SQLSTATE 57P01 admin_shutdown']);
+    await expect(client.ping()).resolves.toBeUndefined();
+  });
+
+  it('survives the connection of a checked-out client dying between two queries: the next query fails, the pool replaces the client', async () => {
+    const crashes: Error[] = [];
+    const onUncaught = (error: Error) => crashes.push(error);
+    process.on('uncaughtException', onUncaught);
+    const checkedOut = await client.pool.connect();
+    try {
+      await checkedOut.query('BEGIN');
+      const { rows } = await checkedOut.query<{ pid: number }>('select pg_backend_pid() as pid');
+      await terminateBackend(rows[0].pid);
+      // The server's FATAL message reaches the client while no query of it runs, as in a transaction awaiting other work.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(crashes).toEqual([]);
+      await expect(checkedOut.query('select 1')).rejects.toThrow(/not queryable/);
+    } finally {
+      checkedOut.release();
+      process.off('uncaughtException', onUncaught);
+    }
+    expect(client.pool.totalCount).toBe(0);
     await expect(client.ping()).resolves.toBeUndefined();
   });
 });

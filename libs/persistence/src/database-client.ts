@@ -28,6 +28,11 @@ export function createDatabaseClient<TSchema extends Record<string, unknown> = R
   const pool = new Pool(poolConfigFrom(settings, options));
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', (error) => options.onPoolError?.(error));
+  // The pool listens for errors only on idle clients. A checked-out client whose connection dies
+  // while none of its queries runs (a transaction awaiting other work) would emit an unheard
+  // 'error' and crash the process. Heard here, the error is not lost: the client is no longer
+  // queryable, so its next query fails with it, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = drizzle(pool, { schema: options.schema }) as Database<TSchema>;
   let closed: Promise<void> | undefined;
   return {

@@ -15,6 +15,7 @@ export {
   compareMigrations,
   describeStatus,
   isCurrent,
+  isServable,
   migrationStatus,
   MIGRATIONS_TABLE,
   type MigrationStatus,

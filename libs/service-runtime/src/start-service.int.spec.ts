@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Module } from '@nestjs/common';
@@ -78,6 +78,20 @@ describe('startService', () => {
         status: 'unavailable',
         checks: { database: { status: 'down', error: 'migrations not current (pending: 9999_not_yet.sql)' } },
       });
+    } finally {
+      rmSync(migrationsDir, { recursive: true, force: true });
+    }
+  });
+
+  it("stays ready on a database a newer release has migrated further (a rolling upgrade's old pods)", async () => {
+    const migrationsDir = mkdtempSync(join(tmpdir(), 'comply-older-build-'));
+    try {
+      cpSync(join(workspaceRoot(), 'migrations', 'core'), join(migrationsDir, 'core'), { recursive: true });
+      const newest = readdirSync(join(migrationsDir, 'core')).filter((file) => file.endsWith('.sql')).sort().at(-1) as string;
+      rmSync(join(migrationsDir, 'core', newest));
+      const service = await start({ MIGRATIONS_DIR: migrationsDir });
+      const ready = await fetch(`${service.url}/health/ready`);
+      expect(await ready.json()).toEqual({ status: 'ok', checks: { database: { status: 'up' } } });
     } finally {
       rmSync(migrationsDir, { recursive: true, force: true });
     }

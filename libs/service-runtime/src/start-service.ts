@@ -6,6 +6,7 @@ import { ExceptionPassthroughFilter } from '@comply/messaging';
 import { NestPinoLogger, setServiceIdentity } from '@comply/observability';
 import { HttpErrorFilter } from './http/http-error.filter';
 import { instrumentHttp, requestIdFor } from './http/http-instrumentation';
+import { refuseInvalidUtf8Bodies } from './http/utf8-body';
 import { PlatformModule } from './platform.module';
 import { CommonServiceConfig } from './service-config';
 import { createServiceRuntime, RuntimeOptions, ServiceRuntime } from './service-runtime';
@@ -41,9 +42,11 @@ export async function startService<E extends SettingsSpec>(options: StartService
   });
   let closing: Promise<void> | undefined;
   instrumentHttp(adapter.getInstance(), metrics, () => closing !== undefined, runtime.service.name);
+  refuseInvalidUtf8Bodies(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: ServiceRootModule, imports: [PlatformModule.forRuntime(runtime), options.module] },
     adapter,
+    // rawBody: the Stripe webhook's signature is over the bytes, and refuseInvalidUtf8Bodies reads them.
     { logger: new NestPinoLogger(logger), rawBody: true },
   );
   app.useGlobalFilters(new HttpErrorFilter(logger));

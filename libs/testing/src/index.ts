@@ -2,7 +2,7 @@ export { describeBlobSource, resolveBlobStorage, type BlobSource, type ResolvedB
 export { hasContainerRuntime } from './container-runtime';
 export { describePostgres, LOCAL_POSTGRES_URL, resolvePostgres, type PostgresSource, type ResolvedPostgres } from './postgres-resolution';
 export { LOCAL_REDIS_URL, resolveRedis, type RedisSource, type ResolvedRedis } from './redis-resolution';
-export { createTestDatabase, testAdminUrl, TEST_ADMIN_URL_VARIABLE, type TestDatabase } from './test-databases';
+export { createTestDatabase, testAdminUrl, TEST_ADMIN_URL_VARIABLE, type TestDatabase, withAdmin } from './test-databases';
 export { until, type PollOptions } from './poll-until';
 export { queryOnce } from './query-once';
 export { drainSubscription, startTestServiceBus } from './test-servicebus';
@@ -12,3 +12,5 @@ export { testRedisUrl } from './test-redis';
 export { workspaceRoot } from '@comply/local-infra';
 export { HOSTILE_STRINGS, hostileNumber, hostileString, hostileValue, hostileVariantOf, nestedObject, PROPERTY_SEED } from './hostile-input';
 export { chromiumExecutable, openHeadlessBrowser, type HeadlessBrowser, type HeadlessBrowserOptions } from './headless-browser';
+export { runToCompletion, spawnServiceProcess, waitUntilReady, type ServiceProcess, type ServiceProcessOptions } from './service-process';
+export { startTcpFaultProxy, type ProxyTarget, type TcpFaultProxy } from './tcp-fault-proxy';

@@ -48,7 +48,8 @@ export function testAdminUrl(): string {
   return url;
 }
 
-async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+/** Runs `work` on one connection to `url` (an admin URL of the test server), closed afterwards. */
+export async function withAdmin<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {

@@ -2,13 +2,12 @@ import { z } from 'zod';
 import { COMPLIANCE_FRAMEWORKS } from '../compliance/compliance-catalog';
 import { BACKUP_DATABASES } from '../events/backup-events';
 import { tenantId, timestamp } from '../events/shared-fields';
+import { queryNumber } from './query-number';
 
 /**
  * Query strings and responses of analytics-ingest's read API (`/v1/analytics/*`). Every answer is
  * read from rollups; the built-in dashboard and BI tools read the same numbers.
  */
-
-const queryInteger = (schema: z.ZodInt) => z.coerce.number().pipe(schema);
 
 /** The longest period one request may cover. */
 export const ANALYTICS_MAX_RANGE_DAYS = 400;
@@ -55,7 +54,7 @@ export const analyticsQuery = z.strictObject(periodFields).superRefine(checkPeri
 export type AnalyticsQuery = z.infer<typeof analyticsQuery>;
 
 export const analyticsTaxonomyQuery = z
-  .strictObject({ ...periodFields, limit: queryInteger(z.int().min(1).max(500)).default(20).describe('How many labels, most stored first: 1 to 500.') })
+  .strictObject({ ...periodFields, limit: queryNumber(z.int().min(1).max(500)).default(20).describe('How many labels, most stored first: 1 to 500.') })
   .superRefine(checkPeriod)
   .describe('A report period and how many labels to list.');
 export type AnalyticsTaxonomyQuery = z.infer<typeof analyticsTaxonomyQuery>;

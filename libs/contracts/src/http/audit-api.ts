@@ -3,6 +3,7 @@ import { COMPLIANCE_FRAMEWORKS } from '../compliance/compliance-catalog';
 import { EVIDENCE_KINDS } from '../compliance/evidence-kinds';
 import { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditEventV1, auditSource } from '../events/audit-events';
 import { boundedText, tenantId, timestamp } from '../events/shared-fields';
+import { queryNumber } from './query-number';
 
 /**
  * Query strings and responses of audit-writer's HTTP API. A tenant's API key reads its own log;
@@ -10,13 +11,11 @@ import { boundedText, tenantId, timestamp } from '../events/shared-fields';
  * Hashes are lower-case hex; canonical entry bytes are standard base64.
  */
 
-const queryInteger = (schema: z.ZodInt) => z.coerce.number().pipe(schema);
-
 /** The platform log: audit events without a tenant. */
 export const PLATFORM_AUDIT_LOG = 'platform';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256, lower-case hex.');
-const treeSize = queryInteger(z.int().min(1).max(Number.MAX_SAFE_INTEGER));
+const treeSize = queryNumber(z.int().min(1).max(Number.MAX_SAFE_INTEGER));
 
 /** Which log a request reads; the admin token must name one, a tenant key may only name its own. */
 const logSelector = {
@@ -36,7 +35,7 @@ export const auditEventsQuery = z
     resourceId: boundedText(200).optional().describe('Only entries on this resource id.'),
     correlationId: boundedText(200).optional().describe('Only entries of this correlation id.'),
     outcome: z.enum(AUDIT_OUTCOMES).optional().describe('Only entries with this outcome.'),
-    limit: queryInteger(z.int().min(1).max(500)).default(100).describe('Page size, 1 to 500.'),
+    limit: queryNumber(z.int().min(1).max(500)).default(100).describe('Page size, 1 to 500.'),
     cursor: z
       .string()
       .max(200)
@@ -143,7 +142,7 @@ export type AuditVerification = z.infer<typeof auditVerification>;
 export const inclusionProofQuery = z
   .strictObject({
     ...logSelector,
-    sequence: queryInteger(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).describe('The entry to prove.'),
+    sequence: queryNumber(z.int().min(1).max(Number.MAX_SAFE_INTEGER)).describe('The entry to prove.'),
     treeSize: treeSize.optional().describe('The tree to prove it in (e.g. a checkpoint\'s size); default the whole log.'),
   })
   .describe('Which entry to prove in which tree.');

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { BACKUP_DATABASES } from '../events/backup-events';
+import { queryNumber } from './query-number';
 
 /**
  * Bodies, query strings and responses of backup-worker's operator API (`/v1/backups`): the
  * catalog of backup runs, running one now, and restore drills.
  */
-
-const queryInteger = (schema: z.ZodInt) => z.coerce.number().pipe(schema);
 
 export const BACKUP_RUN_STATUSES = ['running', 'completed', 'failed', 'expired'] as const;
 export const BACKUP_VERIFICATION_STATUSES = ['passed', 'failed'] as const;
@@ -23,7 +22,7 @@ export const backupListQuery = z
   .strictObject({
     database: database.optional(),
     status: z.enum(BACKUP_RUN_STATUSES).optional().describe('Only runs in this state.'),
-    limit: queryInteger(z.int().min(1).max(500)).default(50).describe('How many runs, newest first: 1 to 500.'),
+    limit: queryNumber(z.int().min(1).max(500)).default(50).describe('How many runs, newest first: 1 to 500.'),
   })
   .describe('Which runs to list.');
 export type BackupListQuery = z.infer<typeof backupListQuery>;

@@ -3,6 +3,7 @@ import { API_KEY_SCOPES, TENANT_STATUSES } from '../events/directory-events';
 import { MAX_MAPPINGS_PER_BATCH, mappingSubmissionV1 } from '../events/mapping-events';
 import { boundedText, detector, nonNegativeInt32, requestId, taxonomyLabel, taxonomyLabels, tenantId, timestamp, unitInterval } from '../events/shared-fields';
 import { storableText } from '../fields/storable-text';
+import { queryNumber } from './query-number';
 
 export { errorResponse, type ErrorResponse } from './error-response';
 export { API_KEY_SCOPES, TENANT_STATUSES, type ApiKeyScope, type TenantStatus } from '../events/directory-events';
@@ -70,8 +71,6 @@ export const storedRecord = z
   })
   .describe('A stored mapping result, sensitive fields decrypted.');
 export type StoredRecord = z.infer<typeof storedRecord>;
-
-const queryNumber = (schema: z.ZodNumber) => z.coerce.number().pipe(schema);
 
 export const recordListQuery = z
   .strictObject({

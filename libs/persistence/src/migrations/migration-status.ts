@@ -21,6 +21,15 @@ export function isCurrent(status: MigrationStatus): boolean {
   return status.pending.length === 0 && status.edited.length === 0 && status.unknown.length === 0;
 }
 
+/**
+ * Can this build serve from the database? Everything it ships must be applied as shipped; migrations
+ * it does not know are a newer release's, applied by that release's migration job while this one
+ * still serves a rolling upgrade (migrations stay compatible with the release before them).
+ */
+export function isServable(status: MigrationStatus): boolean {
+  return status.pending.length === 0 && status.edited.length === 0;
+}
+
 export async function readAppliedMigrations(client: Pool | ClientBase): Promise<AppliedMigration[] | undefined> {
   const exists = await client.query<{ present: boolean }>(
     `select to_regclass('public.${MIGRATIONS_TABLE}') is not null as present`,
@@ -42,7 +51,7 @@ export function compareMigrations(files: MigrationFile[], applied: AppliedMigrat
   };
 }
 
-/** What readiness asks: has this database applied exactly the migrations this build ships? */
+/** How the database's applied migrations compare with the ones this build ships. */
 export async function migrationStatus(client: Pool | ClientBase, files: MigrationFile[]): Promise<MigrationStatus> {
   const applied = await readAppliedMigrations(client);
   if (!applied) return { pending: files.map((f) => f.name), edited: [], unknown: [] };

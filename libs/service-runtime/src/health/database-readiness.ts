@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { DatabaseClient, describeStatus, isCurrent, MigrationFile, migrationStatus, readMigrationFiles } from '@comply/persistence';
+import { DatabaseClient, describeStatus, isServable, MigrationFile, migrationStatus, readMigrationFiles } from '@comply/persistence';
 
 /**
- * Ready means: the service's own database answers, as the application role, and has applied
- * exactly the migrations this build ships (none pending, none edited, none unknown).
+ * Ready means: the service's own database answers, as the application role, and has applied every
+ * migration this build ships, unchanged. Migrations newer than the build do not make it unready, so
+ * the previous release keeps serving while a rolling upgrade's migration job runs ahead of it.
  */
 export function databaseReadiness(
   database: DatabaseClient<Record<string, unknown>>,
@@ -20,6 +21,6 @@ export function databaseReadiness(
   return async () => {
     if (readError || !files) throw readError;
     const status = await migrationStatus(database.pool, files);
-    if (!isCurrent(status)) throw new Error(`migrations not current (${describeStatus(status)})`);
+    if (!isServable(status)) throw new Error(`migrations not current (${describeStatus(status)})`);
   };
 }

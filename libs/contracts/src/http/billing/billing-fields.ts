@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryNumber } from '../query-number';
 
 /**
  * Field schemas billing's tenant and operator APIs share, so that a plan code, an amount or a
@@ -47,11 +48,9 @@ export function stripeObjectId(prefix: string, kind: string) {
     .describe(`Stripe ${kind} id, e.g. "${prefix}_NffrFeUfNV2Hib".`);
 }
 
-const queryInteger = (schema: z.ZodInt) => z.coerce.number().pipe(schema);
-
 /** `limit` and `cursor` of a listing that pages newest first. */
 export const pageQuery = {
-  limit: queryInteger(z.int().min(1).max(100)).default(20).describe('Page size, 1 to 100.'),
+  limit: queryNumber(z.int().min(1).max(100)).default(20).describe('Page size, 1 to 100.'),
   cursor: z
     .string()
     .max(200)
