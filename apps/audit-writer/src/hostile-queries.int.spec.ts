@@ -1,5 +1,5 @@
 import { askWithHostileQueries } from '@comply/service-testing';
-import { AuditWriterTestApp, startAuditWriterTestApp } from './testing/audit-writer-test-app';
+import { AuditWriterTestApp, incomingAudit, startAuditWriterTestApp } from './testing/audit-writer-test-app';
 
 /** Every read route of the trail, as the admin and as a tenant naming other logs: a 4xx or data, never a 5xx. */
 describe('audit-writer under hostile queries', () => {
@@ -7,6 +7,8 @@ describe('audit-writer under hostile queries', () => {
 
   beforeAll(async () => {
     app = await startAuditWriterTestApp();
+    // The admin's queries name the platform log, which must exist to answer with data (an unknown log is 404).
+    await app.append([incomingAudit(undefined)]);
   }, 60_000);
 
   afterAll(() => app?.close());

@@ -10,7 +10,7 @@ import {
 } from '@comply/contracts';
 import { validated } from '@comply/service-runtime';
 import { AdminTokenGuard, CurrentReader, type Reader, ReaderGuard } from '@comply/tenant-directory';
-import { selectedLog } from '../log-access/log-selection';
+import { ReadableLogs } from '../log-access/readable-logs';
 import { ArchiveReaderService } from './archive-reader.service';
 import { ArchivalService } from './archival.service';
 
@@ -19,6 +19,7 @@ export class ArchivalController {
   constructor(
     private readonly archival: ArchivalService,
     private readonly archives: ArchiveReaderService,
+    private readonly logs: ReadableLogs,
   ) {}
 
   /** Operators only: archives the partitions past retention now (the daily run does the same). */
@@ -31,14 +32,14 @@ export class ArchivalController {
 
   @Get('archives')
   @UseGuards(ReaderGuard)
-  list(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditArchiveList> {
-    return this.archives.list(selectedLog(reader, validated(auditArchivesQuery, query, 'query')));
+  async list(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditArchiveList> {
+    return this.archives.list(await this.logs.select(reader, validated(auditArchivesQuery, query, 'query')));
   }
 
   @Get('archives/:partition/verify')
   @UseGuards(ReaderGuard)
-  verify(@Param() params: Record<string, unknown>, @Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditArchiveVerification> {
+  async verify(@Param() params: Record<string, unknown>, @Query() query: Record<string, unknown>, @CurrentReader() reader: Reader): Promise<AuditArchiveVerification> {
     const { partition } = validated(auditArchivePartitionParams, params, 'params');
-    return this.archives.verify(partition, selectedLog(reader, validated(auditLogQuery, query, 'query')));
+    return this.archives.verify(partition, await this.logs.select(reader, validated(auditLogQuery, query, 'query')));
   }
 }

@@ -31,11 +31,9 @@ export class AuditCaptureService {
 
   async append(tx: AuditTransaction, events: AuditIncoming[], reject: RejectEvent): Promise<void> {
     const byLog = new Map<string, AuditIncoming[]>();
-    const seen = new Set<string>();
+    // libs/messaging hands over each message once: the inbox keeps out redeliveries, and a batch
+    // never carries two copies of one message.
     for (const event of events) {
-      // The inbox keeps redeliveries out; one message twice in the same batch is still one entry.
-      if (seen.has(event.messageId)) continue;
-      seen.add(event.messageId);
       if (event.payload.tenantId === PLATFORM_LOG_ID) {
         reject(event, 'ReservedLogId', `tenant id "${PLATFORM_LOG_ID}" names the platform log and cannot be a tenant's`);
         continue;

@@ -5,7 +5,7 @@ import { LOGGER, validated } from '@comply/service-runtime';
 import { CurrentReader, type Reader, ReaderGuard } from '@comply/tenant-directory';
 import type { FastifyReply } from 'fastify';
 import { Readable } from 'node:stream';
-import { selectedLog } from '../log-access/log-selection';
+import { ReadableLogs } from '../log-access/readable-logs';
 import { AuditExportService, ExportPlan } from './audit-export.service';
 
 const CONTENT_TYPES: Record<AuditExportFormat, string> = {
@@ -18,13 +18,14 @@ const CONTENT_TYPES: Record<AuditExportFormat, string> = {
 export class AuditExportController {
   constructor(
     private readonly exports: AuditExportService,
+    private readonly logs: ReadableLogs,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @Get('export')
   async export(@Query() query: Record<string, unknown>, @CurrentReader() reader: Reader, @Res() reply: FastifyReply): Promise<void> {
     const parsed = validated(auditExportQuery, query, 'query');
-    const plan = await this.exports.plan(selectedLog(reader, parsed), new Date(parsed.from), new Date(parsed.to));
+    const plan = await this.exports.plan(await this.logs.select(reader, parsed), new Date(parsed.from), new Date(parsed.to));
     reply
       .header('content-type', CONTENT_TYPES[parsed.format])
       .header('content-disposition', `attachment; filename="${exportFileName(plan, parsed.format)}"`)

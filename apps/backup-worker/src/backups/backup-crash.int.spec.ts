@@ -4,6 +4,7 @@ import { SERVICE_CONFIG } from '@comply/service-runtime';
 import { testBlobConnectionString, until, workspaceRoot } from '@comply/testing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { BackupWorkerConfig } from '../backup-worker-settings';
 import { BackupRunRow } from '../database/schema';
 import { seedCoreRecords } from '../testing/core-records-seed';
@@ -12,8 +13,13 @@ import { RestoreDrill } from '../verification/restore-drill';
 import { manifestBlobName } from './backup-blobs';
 import { BackupRunner } from './backup-runner';
 
-/** Enough rows that the backup is still streaming seconds after its first progress line. */
-const RECORDS = 100_000;
+const RECORDS = 20_000;
+/**
+ * A table the snapshot reads after storage_records (tables go in name order). The test holds it
+ * locked, so the backup has streamed records and then waits: the kill lands mid-stream, before
+ * the blob could be committed, however fast the machine.
+ */
+const HELD_TABLE = 'tenants';
 
 /** `npm run backup -- --database core` as its own process, its output collected as it comes. */
 interface BackupCliProcess {
@@ -50,6 +56,8 @@ describe('a backup whose worker is killed mid-run', () => {
   let app: BackupWorkerTestApp;
   let blobs: BlobStore;
   let cli: BackupCliProcess | undefined;
+  /** Holds HELD_TABLE locked while the backup runs. */
+  let holder: Client | undefined;
 
   const runOf = async (id: string) => (await app.sql(`select status, error_code, completed_at, checksum, manifest, blob_name from backup_runs where id = $1`, [id]))[0];
   const outboxOf = async (subject: string, backupId: string) => (await app.outbox(subject)).filter((row) => row.body.backupId === backupId);
@@ -65,10 +73,16 @@ describe('a backup whose worker is killed mid-run', () => {
       cli.child.kill('SIGKILL');
       await cli.exited;
     }
+    await holder?.end().catch(() => undefined);
     await app?.close();
   }, 60_000);
 
   it('leaves nothing completed when SIGKILLed, is marked Abandoned by the next run, and the next run completes and restores', async () => {
+    const locked = new Client({ connectionString: app.core.adminUrl });
+    holder = locked;
+    await locked.connect();
+    await locked.query('BEGIN');
+    await locked.query(`LOCK TABLE ${HELD_TABLE} IN ACCESS EXCLUSIVE MODE`);
     cli = startBackupCli(app.env);
     const killed = cli;
     const progressed = await until(
@@ -80,9 +94,18 @@ describe('a backup whose worker is killed mid-run', () => {
     expect(progressed.rows).toBeGreaterThan(0);
     const id = /^backup ([0-9a-f-]{36}) of core started: /.exec(killed.stdout)?.[1] as string;
     expect((await runOf(id)).status).toBe('running');
+    const waiting = await until(
+      async () =>
+        (await locked.query<{ query: string }>(`select query from pg_stat_activity where wait_event_type = 'Lock' and query like 'COPY %' and pid <> pg_backend_pid()`)).rows,
+      (rows) => rows.length > 0,
+      { timeoutMs: 60_000 },
+    );
+    expect(waiting[0].query).toContain(`"public"."${HELD_TABLE}"`);
 
     killed.child.kill('SIGKILL');
     expect(await killed.exited).toBe('SIGKILL');
+    await locked.end();
+    holder = undefined;
     expect(killed.stdout).not.toMatch(/completed/);
 
     const abandoned = await runOf(id);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { resolve } from 'node:path';
 import { databaseRoles, urlForDatabase } from '@comply/persistence';
 import { isDeepStrictEqual } from 'node:util';
 import { manifestBlobName } from '../backups/backup-blobs';
@@ -32,7 +33,14 @@ async function restore(worker: CliBackupWorker, args: RestoreArguments): Promise
   const physicalName = decodeURIComponent(args.target.pathname.slice(1));
   const target = describeTarget(args.target);
   process.stdout.write(`restoring backup ${run.id} of ${args.database} (snapshot ${manifest.snapshotAt}, ${manifest.tables.length} tables) into ${target}\n`);
-  await prepareRestoreTarget({ adminUrl: urlForDatabase(args.target.toString(), 'postgres'), database: args.database, physicalName, manifest, allowNonEmpty: args.allowNonEmpty });
+  await prepareRestoreTarget({
+    adminUrl: urlForDatabase(args.target.toString(), 'postgres'),
+    database: args.database,
+    physicalName,
+    manifest,
+    allowNonEmpty: args.allowNonEmpty,
+    migrationsDir: resolve(worker.config.MIGRATIONS_DIR),
+  });
   const blob = await worker.blobs.open(run.blobName);
   if (!blob) throw new CommandFailure(`blob ${run.blobName} is not in container ${run.blobContainer} (expired and removed?)`);
   const client = await connectByUrl(args.target.toString(), physicalName, 'backup-worker restore');

@@ -1,7 +1,5 @@
-import { join } from 'node:path';
 import { serviceOwning } from '@comply/config';
 import type { BackupDatabase } from '@comply/contracts';
-import { workspaceRoot } from '@comply/local-infra';
 import { runMigrations, urlForDatabase } from '@comply/persistence';
 import { Client } from 'pg';
 import type { SnapshotManifest } from './snapshot-manifest';
@@ -14,8 +12,8 @@ export interface PrepareRestoreTargetOptions {
   manifest: SnapshotManifest;
   /** Restore over rows already in the snapshot's tables (the restore replaces them). */
   allowNonEmpty?: boolean;
-  /** Defaults to the workspace's `migrations/`. */
-  migrationsDir?: string;
+  /** The service's `MIGRATIONS_DIR`, resolved: `migrations/` in the workspace, `/app/migrations` in the image. */
+  migrationsDir: string;
 }
 
 /** The target cannot take the restore as it is. */
@@ -70,7 +68,7 @@ export async function prepareRestoreTarget(options: PrepareRestoreTargetOptions)
     adminUrl: options.adminUrl,
     database: options.database,
     physicalDatabase: options.physicalName,
-    migrationsDir: options.migrationsDir ?? join(workspaceRoot(), 'migrations'),
+    migrationsDir: options.migrationsDir,
     withReader: serviceOwning(options.database).hasReadOnlyRole,
     upTo: last.name,
   });

@@ -19,10 +19,15 @@ async function applyCopyTextSettings(client: Client): Promise<void> {
   }
 }
 
-/** Starts the one consistent, read-only view of the database that a snapshot (or its digest) reads. */
+/**
+ * Starts the one consistent, read-only view of the database that a snapshot (or its digest) reads.
+ * `row_security = off` makes a role without BYPASSRLS (a principal merely granted `platform_backup`
+ * does not inherit it) fail on the first tenant table instead of silently reading no rows.
+ */
 export async function beginSnapshotTransaction(client: Client): Promise<void> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   await applyCopyTextSettings(client);
+  await client.query(`select set_config('row_security', 'off', true)`);
 }
 
 /** A restore writes under the same settings, so COPY text parses as it was rendered. */

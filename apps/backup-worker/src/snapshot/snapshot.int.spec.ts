@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { BlobStore } from '@comply/blob-storage';
 import { LocalKeyEncryptionKey } from '@comply/crypto';
 import { BACKUP_ROLE, urlForDatabase } from '@comply/persistence';
-import { createTestDatabase, testAdminUrl, testBlobConnectionString, testContainerName, TestDatabase } from '@comply/testing';
+import { createTestDatabase, testAdminUrl, workspaceRoot, testBlobConnectionString, testContainerName, TestDatabase } from '@comply/testing';
 import { connectTo, seedCoreRecords, urlAs } from '../testing/core-records-seed';
 import { prepareRestoreTarget } from './restore-target';
 import type { SnapshotManifest } from './snapshot-manifest';
@@ -81,7 +81,7 @@ describe('core snapshots', () => {
   async function newTarget(manifest: SnapshotManifest): Promise<{ name: string; url: string }> {
     const name = `core_restore_${process.pid}_${randomBytes(4).toString('hex')}`;
     targets.push(name);
-    await prepareRestoreTarget({ adminUrl: testAdminUrl(), database: 'core', physicalName: name, manifest });
+    await prepareRestoreTarget({ adminUrl: testAdminUrl(), database: 'core', physicalName: name, manifest, migrationsDir: join(workspaceRoot(), 'migrations') });
     const url = urlForDatabase(testAdminUrl(), name);
     if (manifest.sequences.length) {
       await queryAs(url, `SET ROLE core_owner; CREATE SEQUENCE public.snapshot_spec_counter; RESET ROLE`);
@@ -294,6 +294,22 @@ describe('core snapshots', () => {
     await expect(queryAs(small.appUrl, 'SET row_security = off; select count(*) from storage_records')).rejects.toThrow(/row-level security/);
     const bypassing = await queryAs<{ rolname: string }>(testAdminUrl(), `select rolname from pg_roles where rolbypassrls and not rolsuper and rolname like any(array['core_%', 'platform_%'])`);
     expect(bypassing.map((r) => r.rolname)).toEqual([BACKUP_ROLE]);
+  });
+
+  it('fails loudly, rather than backing up empty tenant tables, as a role granted platform_backup without BYPASSRLS', async () => {
+    const member = `backup_member_${process.pid}_${randomBytes(3).toString('hex')}`;
+    await queryAs(testAdminUrl(), `CREATE ROLE ${member} LOGIN IN ROLE ${BACKUP_ROLE}`);
+    const source = await connectTo(urlAs(small.adminUrl, member));
+    try {
+      const [visible] = (await source.query<{ count: string }>('select count(*)::text from storage_records')).rows;
+      expect(visible.count).toBe('0');
+      await expect(
+        writeSnapshot({ source, database: 'core', kek, upload: async (ciphertext) => void (await Readable.from(ciphertext).toArray()) }),
+      ).rejects.toThrow(/row-level security/);
+    } finally {
+      await source.end();
+      await queryAs(testAdminUrl(), `DROP ROLE ${member}`);
+    }
   });
 
   it('stores through BlobStore on Azurite and restores from the stored blob', async () => {

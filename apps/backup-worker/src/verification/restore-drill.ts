@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import type { BackupDatabase } from '@comply/contracts';
 import type { KeyEncryptionKey } from '@comply/crypto';
@@ -125,7 +126,13 @@ export class RestoreDrill {
   private async restore(run: BackupRunRow, manifest: SnapshotManifest, scratch: string): Promise<number> {
     const started = performance.now();
     const database = run.database as BackupDatabase;
-    await prepareRestoreTarget({ adminUrl: this.config.BACKUP_RESTORE_ADMIN_URL, database, physicalName: scratch, manifest });
+    await prepareRestoreTarget({
+      adminUrl: this.config.BACKUP_RESTORE_ADMIN_URL,
+      database,
+      physicalName: scratch,
+      manifest,
+      migrationsDir: resolve(this.config.MIGRATIONS_DIR),
+    });
     // Opened only now: a download left unread while the target is migrated would be aborted.
     const blob = await this.blobs.open(run.blobName);
     if (!blob) throw new DrillFailure('BlobMissing', `blob ${run.blobName} is not in container ${run.blobContainer}`);

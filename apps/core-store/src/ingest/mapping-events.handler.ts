@@ -71,12 +71,16 @@ export function describeRefusals(rejections: readonly ItemRejection[], shown = 1
   return [`${rejections.length} of the batch's mappings refused, so none was stored`, ...listed, ...more].join('; ');
 }
 
-function groupByTenant<T extends { payload: { tenantId: string } }>(events: T[]): Map<string, T[]> {
+/**
+ * The events by tenant, tenants in sorted order: each tenant's usage row stays locked until the
+ * commit, so concurrent batches must take them in one order or they deadlock.
+ */
+function groupByTenant<T extends { payload: { tenantId: string } }>(events: T[]): Array<[string, T[]]> {
   const groups = new Map<string, T[]>();
   for (const event of events) {
     const group = groups.get(event.payload.tenantId) ?? [];
     group.push(event);
     groups.set(event.payload.tenantId, group);
   }
-  return groups;
+  return [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -71,9 +71,12 @@ function insertRecords(batch: RecordBatch, from: SQL): SQL {
 }
 
 function claimKeys(batch: RecordBatch): SQL {
+  // In request id order: a key another transaction holds makes this one wait, and two batches
+  // sharing keys (resends) would deadlock if each took them in its own order.
   return sql`insert into storage_record_keys (tenant_id, request_id, record_id, expires_at)
     select ${batch.tenantId}, k.request_id, k.id, ${batch.expiresAt}
     from unnest(${sql.param(batch.records.map((r) => r.id))}::uuid[], ${sql.param(batch.records.map((r) => r.requestId))}::text[]) as k(id, request_id)
+    order by k.request_id
     on conflict do nothing
     returning request_id, record_id`;
 }
