@@ -8,7 +8,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/*.mjs', '**/jest.config.ts'],
+    ignores: ['**/dist', '**/node_modules', '**/.data', '**/tmp', '**/*.mjs', '**/jest.config.ts', '**/jest.*.config.ts'],
   },
   {
     // Type-aware rules: each file is checked with its nearest tsconfig.json (its project's, else the root one).

@@ -11,7 +11,7 @@ describe('configuration table', () => {
   });
 
   it('shows the pool size each service derives with the default consumer concurrency', () => {
-    expect(table).toContain('| `DB_POOL_MAX` | each service | `19` / `15` / `23` / `19` / `19` |');
+    expect(table).toContain('| `DB_POOL_MAX` | each service | `19` / `15` / `23` / `19` / `15` |');
   });
 
   it('lists every service setting with its per-service default', () => {

@@ -7,6 +7,7 @@ import { MESSAGING_MIGRATIONS } from '@comply/messaging';
 import { DIRECTORY_MIGRATIONS } from '@comply/tenant-directory';
 import { configurationTable, SERVICE_ORDER_NOTE } from './configuration-table';
 import { servicebusEmulatorConfig } from './servicebus-emulator-config';
+import { servicebusTopologyTfvars } from './servicebus-topology-tfvars';
 
 /**
  * A checked-in file, or a region of one between two HTML comment markers, that is generated
@@ -30,6 +31,10 @@ export const GENERATED_ARTIFACTS: GeneratedArtifact[] = [
   {
     file: 'docker/servicebus-emulator-config.json',
     content: () => servicebusEmulatorConfig(PLATFORM_TOPOLOGY),
+  },
+  {
+    file: 'deploy/terraform/servicebus-topology.auto.tfvars.json',
+    content: () => servicebusTopologyTfvars(PLATFORM_TOPOLOGY),
   },
   // libs/messaging's migrations (outbox and inbox), the same in every service database. Each
   // database's file is the one drizzle-kit numbered for it (`generate --custom --name <name>`).

@@ -1,8 +1,8 @@
 /**
- * The metric names a PromQL expression reads, for checking dashboards against what the services
- * export. A tokenizer rather than a full parser: it knows where PromQL puts names that are not
- * metrics (functions and aggregations before `(`, label names in `{…}` and in `by`/`on`/… lists,
- * durations in `[…]`, keywords, strings and numbers) and takes every other identifier as a metric.
+ * The metric names a PromQL expression reads, for checking dashboards and alert rules against what
+ * the services export. A tokenizer rather than a full parser: it knows where PromQL puts names that
+ * are not metrics (functions and aggregations before `(`, label names in `{…}` and in `by`/`on`/…
+ * lists, durations in `[…]`, keywords, strings and numbers) and takes every other identifier as a metric.
  * Grafana's template variables (`$service`, `${DS}`, `[[x]]`) are skipped wherever they stand.
  */
 

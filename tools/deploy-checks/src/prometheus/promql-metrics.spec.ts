@@ -1,4 +1,4 @@
-import { exposedNames, metricFamiliesOf, metricNamesOf, metricNamesOfVariableQuery, PromqlSyntaxError } from './grafana-promql-metrics';
+import { exposedNames, metricFamiliesOf, metricNamesOf, metricNamesOfVariableQuery, PromqlSyntaxError } from './promql-metrics';
 
 describe('metricNamesOf (PromQL)', () => {
   it('reads a bare selector and one with matchers', () => {

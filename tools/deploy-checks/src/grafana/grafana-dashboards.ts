@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { metricNamesOf, metricNamesOfVariableQuery } from './grafana-promql-metrics';
+import { workspaceRoot } from '@comply/local-infra';
+import { metricNamesOf, metricNamesOfVariableQuery } from '../prometheus/promql-metrics';
+
+/** deploy/grafana/dashboards, the dashboards Grafana provisions. */
+export const DASHBOARDS_DIR = join(workspaceRoot(__dirname), 'deploy', 'grafana', 'dashboards');
 
 /**
  * The datasources our dashboards read, each through a datasource variable of its own, so a

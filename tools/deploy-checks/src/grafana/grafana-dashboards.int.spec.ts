@@ -1,12 +1,8 @@
-import { join } from 'node:path';
 import { COMPLIANCE_CATALOG, COMPLIANCE_FRAMEWORKS } from '@comply/contracts';
-import { workspaceRoot } from '@comply/local-infra';
 import { createTestDatabase, queryOnce, TestDatabase } from '@comply/testing';
 import { catalogRowsIn, interpolateGrafanaSql, viewReferencesIn, viewsNamedIn } from './grafana-analytics-sql';
-import { datasourceOf, datasourceProblems, expressionsOf, panelIdProblems, panelsOf, readDashboards, sqlQueriesOf } from './grafana-dashboards';
-import { platformExpositions, ServiceExposition } from './grafana-platform-metrics';
+import { DASHBOARDS_DIR, datasourceOf, datasourceProblems, panelIdProblems, panelsOf, readDashboards, sqlQueriesOf } from './grafana-dashboards';
 
-const DASHBOARDS_DIR = join(workspaceRoot(), 'deploy', 'grafana', 'dashboards');
 const dashboards = readDashboards(DASHBOARDS_DIR);
 const prometheusDashboards = dashboards.filter(({ dashboard }) => datasourceOf(dashboard) === 'prometheus');
 const businessDashboards = dashboards.filter(({ dashboard }) => datasourceOf(dashboard) === 'analytics');
@@ -31,29 +27,6 @@ describe('Grafana dashboards (deploy/grafana/dashboards)', () => {
     const uids = dashboards.map((d) => d.dashboard.uid);
     expect(uids.every((uid) => typeof uid === 'string' && uid.length > 0)).toBe(true);
     expect(new Set(uids).size).toBe(uids.length);
-  });
-
-  describe('against the metrics the services export', () => {
-    let expositions: ServiceExposition[];
-
-    beforeAll(async () => {
-      expositions = await platformExpositions();
-    }, 180_000);
-
-    it('read /metrics of every service', () => {
-      expect(expositions.map((e) => e.service).sort()).toEqual(['analytics-ingest', 'audit-writer', 'backup-worker', 'billing', 'core-store']);
-      for (const exposition of expositions) expect(exposition.names).toContain('http_request_duration_seconds_bucket');
-    });
-
-    it.each(prometheusDashboards)('$file: every metric a query reads is one a service exports', ({ dashboard }) => {
-      const exported = new Set(expositions.flatMap((e) => [...e.names]));
-      const expressions = expressionsOf(dashboard);
-      expect(expressions.length).toBeGreaterThan(0);
-      const unknown = expressions.flatMap(({ where, metrics }) => metrics.filter((name) => !exported.has(name)).map((name) => `${where}: ${name}`));
-      expect(unknown).toEqual([]);
-      // A query that reads no metric at all checks nothing.
-      expect(expressions.filter((e) => e.metrics.length === 0).map((e) => e.where)).toEqual([]);
-    });
   });
 
   describe('against the views of the migrated analytics database, as analytics_reader', () => {
