@@ -17,6 +17,9 @@ export function testTiers(name: string, rootDir: string): Config {
   return {
     rootDir,
     reporters,
+    // A suite whose teardown failed (a hook timed out with a service still running) must not keep
+    // the run alive forever: once every suite has reported, the run exits with their results.
+    forceExit: true,
     projects: [
       {
         displayName: `${name}:unit`,
@@ -31,6 +34,7 @@ export function testTiers(name: string, rootDir: string): Config {
         rootDir,
         testMatch: ['<rootDir>/**/*.int.spec.ts', '<rootDir>/**/*.e2e.spec.ts'],
         globalSetup: join(harness, 'global-setup.ts'),
+        setupFilesAfterEnv: [join(harness, 'int-test-timeout.ts')],
         globalTeardown: join(harness, 'global-teardown.ts'),
       },
     ],

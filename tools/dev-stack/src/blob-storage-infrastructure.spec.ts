@@ -1,5 +1,5 @@
 import { platformSettings } from '@comply/config';
-import { AZURITE_DEFAULT_BLOB_PORT } from '@comply/local-infra';
+import { AZURITE_DEFAULT_BLOB_PORT } from '@comply/config';
 import { provideBlobStorage } from './blob-storage-infrastructure';
 import { serviceEnv } from './dev-stack';
 

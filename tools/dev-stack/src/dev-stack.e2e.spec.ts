@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServiceBusClient } from '@azure/service-bus';
 import { BlobStore } from '@comply/blob-storage';
-import { SERVICES } from '@comply/config';
+import { azuriteConnectionString, SERVICES } from '@comply/config';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
-import { azuriteConnectionString, freePortRange, isPortOpen, startAzurite, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
+import { freePortRange, isPortOpen, startAzurite, startEmbeddedPostgres, workspaceRoot } from '@comply/local-infra';
 import { emulatorConnectionString, emulatorTopology, startEmulator } from '@comply/servicebus-emulator';
 import { queryOnce, until } from '@comply/testing';
 
@@ -454,7 +454,7 @@ describe('npm start (tools/dev-stack)', () => {
     });
     try {
       expect(stack.output()).toContain(`PostgreSQL: embedded PostgreSQL 127.0.0.1:${pgPort}`);
-      expect(stack.output()).toContain(`Service Bus: emulator 127.0.0.1:${serviceBusPort}`);
+      expect(stack.output()).toContain(`Service Bus: emulator 127.0.0.1:${serviceBusPort} (durable, ${join(dataDir, 'servicebus')},`);
       const connectionString = emulatorConnectionString('127.0.0.1', serviceBusPort);
       expect(stack.output()).toContain(connectionString);
       expect(stack.output()).toContain(`Blob storage: Azurite 127.0.0.1:${azuritePort} (${join(dataDir, 'azurite')})`);
@@ -484,6 +484,7 @@ describe('npm start (tools/dev-stack)', () => {
     expect(stack.output()).toContain('stopped.');
     await expectAllStopped(portBase, [pgPort, serviceBusPort, azuritePort]);
     expect(existsSync(join(dataDir, 'azurite', '__blobstorage__'))).toBe(true);
+    expect(existsSync(join(dataDir, 'servicebus', 'messages.log'))).toBe(true);
   }, 240_000);
 
   it('with DATABASE_URL, SERVICEBUS_CONNECTION_STRING and BLOB_CONNECTION_STRING set: uses those and starts neither PostgreSQL nor an emulator', async () => {

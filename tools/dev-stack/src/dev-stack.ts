@@ -107,6 +107,7 @@ export async function startDevStack(options: DevStackOptions): Promise<RunningSt
     const serviceBus = await provideServiceBus({
       connectionString: options.serviceBusConnectionString,
       emulatorPort: options.serviceBusEmulatorPort,
+      dataDir,
     });
     started.push(() => serviceBus.stop());
     options.log(`Service Bus: ${serviceBus.description}`);

@@ -1,4 +1,5 @@
 import { parseServiceBusConnectionString } from '@azure/service-bus';
+import { join } from 'node:path';
 import { PLATFORM_TOPOLOGY } from '@comply/contracts';
 import { isPortOpen } from '@comply/local-infra';
 import { emulatorTopology, startEmulator } from '@comply/servicebus-emulator';
@@ -8,7 +9,7 @@ export interface ServiceBusForStack {
   connectionString: string;
   /** The emulator's connection string, which holds no secret and may be printed; undefined for a configured one. */
   printableConnectionString: string | undefined;
-  /** "emulator 127.0.0.1:5673 (in memory, 6 topics)" or "SERVICEBUS_CONNECTION_STRING <endpoint host>", never the key. */
+  /** "emulator 127.0.0.1:5673 (durable, .data/servicebus, 6 topics)" or "SERVICEBUS_CONNECTION_STRING <endpoint host>", never the key. */
   description: string;
   stop(): Promise<void>;
 }
@@ -24,11 +25,14 @@ function endpointHost(connectionString: string): string {
 
 /**
  * The Service Bus namespace the stack runs on: SERVICEBUS_CONNECTION_STRING when set (nothing is
- * started), otherwise the in-memory emulator on loopback with the platform topology.
+ * started), otherwise the emulator on loopback with the platform topology, keeping its messages
+ * under `<dataDir>/servicebus` so that they survive a restart of `npm start`, as on Azure.
  */
 export async function provideServiceBus(options: {
   connectionString: string | undefined;
   emulatorPort: number;
+  /** `npm start`'s DATA_DIR. */
+  dataDir: string;
 }): Promise<ServiceBusForStack> {
   if (options.connectionString) {
     return {
@@ -43,11 +47,17 @@ export async function provideServiceBus(options: {
       `Port ${options.emulatorPort} for the Service Bus emulator is taken (is another \`npm start\` running?). Stop it or set SERVICEBUS_EMULATOR_PORT.`,
     );
   }
-  const emulator = await startEmulator({ host: '127.0.0.1', port: options.emulatorPort, topology: emulatorTopology(PLATFORM_TOPOLOGY) });
+  const dataDir = join(options.dataDir, 'servicebus');
+  const emulator = await startEmulator({
+    host: '127.0.0.1',
+    port: options.emulatorPort,
+    topology: emulatorTopology(PLATFORM_TOPOLOGY),
+    dataDir,
+  });
   return {
     connectionString: emulator.connectionString,
     printableConnectionString: emulator.connectionString,
-    description: `emulator 127.0.0.1:${emulator.port} (in memory, ${PLATFORM_TOPOLOGY.length} topics)`,
+    description: `emulator 127.0.0.1:${emulator.port} (durable, ${dataDir}, ${PLATFORM_TOPOLOGY.length} topics)`,
     stop: () => emulator.stop(),
   };
 }

@@ -11,7 +11,7 @@ describe('statusTable', () => {
       {
         services: [service],
         postgres: { adminUrl: 'postgres://postgres@127.0.0.1:54329/postgres', description: 'embedded PostgreSQL 127.0.0.1:54329 (/w/.data/postgres)', stop },
-        serviceBus: { connectionString: 'x', printableConnectionString: 'x', description: 'emulator 127.0.0.1:5673 (in memory, 6 topics)', stop },
+        serviceBus: { connectionString: 'x', printableConnectionString: 'x', description: 'emulator 127.0.0.1:5673 (durable, .data/servicebus, 6 topics)', stop },
         blobStorage: { serviceEnv: {}, printableConnectionString: undefined, description: 'Azurite 127.0.0.1:10000 (/w/.data/azurite)', stop },
       },
       '/w',
@@ -23,9 +23,9 @@ describe('statusTable', () => {
         'backup-worker  http://127.0.0.1:3005  backup    .data/logs/backup-worker.log',
         '',
         'infrastructure  where',
-        '--------------  -------------------------------------------------------',
+        '--------------  -------------------------------------------------------------',
         'PostgreSQL      embedded PostgreSQL 127.0.0.1:54329 (/w/.data/postgres)',
-        'Service Bus     emulator 127.0.0.1:5673 (in memory, 6 topics)',
+        'Service Bus     emulator 127.0.0.1:5673 (durable, .data/servicebus, 6 topics)',
         'Blob storage    Azurite 127.0.0.1:10000 (/w/.data/azurite)',
       ].join('\n'),
     );
