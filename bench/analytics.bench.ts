@@ -65,8 +65,8 @@ const INGEST_TENANTS = 8;
 const BATCH = 500;
 const INGEST_GOAL = 0.5;
 const SUBSCRIPTION = 'core-events/analytics-ingest';
-/** The subscriptions of core-events besides analytics-ingest's: they get a copy of every event and are emptied between runs. */
-const UNCONSUMED = ['billing', 'backup-worker'];
+/** The other subscriptions of core-events: they get a copy of every event and are emptied between runs. */
+const UNCONSUMED = ['billing'];
 const RUN_TIMEOUT_MS = 180_000;
 
 const ROLLUP_EVENTS = sizeFromEnv('ANALYTICS_BENCH_ROLLUP_EVENTS', 10_000_000);

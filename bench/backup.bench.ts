@@ -24,7 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import { LocalKeyEncryptionKey } from '@comply/crypto';
 import { BACKUP_ROLE, urlForDatabase } from '@comply/persistence';
-import { createTestDatabase, describePostgres, queryOnce } from '@comply/testing';
+import { createTestDatabase, describePostgres, queryOnce, workspaceRoot } from '@comply/testing';
 import type { Client } from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { prepareRestoreTarget } from '../apps/backup-worker/src/snapshot/restore-target';
@@ -93,7 +93,7 @@ runBenchmark(async (cleanups) => {
   }
 
   const targetName = `core_bench_restore_${randomBytes(4).toString('hex')}`;
-  await prepareRestoreTarget({ adminUrl: postgres.adminUrl, database: 'core', physicalName: targetName, manifest });
+  await prepareRestoreTarget({ adminUrl: postgres.adminUrl, database: 'core', physicalName: targetName, manifest, migrationsDir: join(workspaceRoot(), 'migrations') });
   cleanups.push(async () => {
     const admin = await connectTo(postgres.adminUrl);
     await admin.query(`DROP DATABASE IF EXISTS ${admin.escapeIdentifier(targetName)} WITH (FORCE)`);

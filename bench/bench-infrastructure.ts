@@ -8,12 +8,15 @@ import { serviceOwning } from '@comply/config';
 import { createDatabaseClient, DatabaseClient, databaseRoles, runMigrations, urlForDatabase } from '@comply/persistence';
 import type { ServiceTestApp } from '@comply/service-testing';
 import {
+  describeBlobSource,
   describePostgres,
   queryOnce,
+  resolveBlobStorage,
   resolvePostgres,
   resolveRedis,
   ResolvedPostgres,
   TEST_ADMIN_URL_VARIABLE,
+  TEST_BLOB_CONNECTION_STRING_VARIABLE,
   TEST_REDIS_URL_VARIABLE,
   workspaceRoot,
 } from '@comply/testing';
@@ -37,6 +40,15 @@ export async function useTestAppInfrastructure(cleanups: Cleanup[]): Promise<{ p
   cleanups.push(() => redis.stop());
   process.env[TEST_REDIS_URL_VARIABLE] = redis.url;
   return { postgres, redis };
+}
+
+/** Everything the whole platform needs, as the jest globalSetup hands it to the platform suites: PostgreSQL, Redis and blob storage. */
+export async function usePlatformInfrastructure(cleanups: Cleanup[]): Promise<void> {
+  const { postgres, redis } = await useTestAppInfrastructure(cleanups);
+  const blob = await resolveBlobStorage();
+  cleanups.push(() => blob.stop());
+  process.env[TEST_BLOB_CONNECTION_STRING_VARIABLE] = blob.connectionString;
+  process.stdout.write(`PostgreSQL: ${describePostgres(postgres)}; Redis: ${redis.source}; blob storage: ${describeBlobSource(blob)}\n`);
 }
 
 /**

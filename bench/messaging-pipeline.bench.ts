@@ -40,7 +40,7 @@ const ROUNDS = 3;
 const BATCH = 500;
 const RUN_TIMEOUT_MS = 120_000;
 
-const logger = createLogger({ service: 'backup-worker', level: 'error' });
+const logger = createLogger({ service: 'analytics-ingest', level: 'error' });
 
 type Database = DatabaseClient<Record<string, unknown>>;
 
@@ -75,7 +75,7 @@ async function rawInsertThroughput(database: Database, rows: RecordDeletedV1[]):
 /** Events the consumer has completed: read from its metrics, so progress checks cost the database nothing. */
 async function consumed(registry: Registry): Promise<number> {
   const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'messaging_completed_total');
-  return metric?.values.find((value) => value.labels.subscription === 'core-events/backup-worker')?.value ?? 0;
+  return metric?.values.find((value) => value.labels.subscription === 'core-events/analytics-ingest')?.value ?? 0;
 }
 
 async function publish(producer: Database, rows: RecordDeletedV1[]): Promise<void> {
@@ -121,10 +121,10 @@ async function deliveryThroughput(relay: OutboxRelay, producer: Database, regist
   }
 }
 
-/** Between runs: empty tables, and the analytics-ingest subscription, which gets a copy of every event. */
+/** Between runs: empty tables, and billing's subscription, which gets a copy of every event. */
 async function reset(admin: Client, client: ServiceBusClient): Promise<void> {
   await admin.query('truncate bench_effects, messaging_outbox, messaging_inbox');
-  const receiver = client.createReceiver('core-events', 'analytics-ingest', { receiveMode: 'receiveAndDelete' });
+  const receiver = client.createReceiver('core-events', 'billing', { receiveMode: 'receiveAndDelete' });
   while ((await receiver.receiveMessages(500, { maxWaitTimeInMs: 200 })).length > 0);
   await receiver.close();
 }
@@ -147,7 +147,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const relay = new OutboxRelay({ pool: producer.pool, client, logger });
   cleanups.push(() => relay.stop());
   const registry = new Registry();
-  const transport = new ServiceBusTransport({ client, service: 'backup-worker', database: consumer, logger, registry });
+  const transport = new ServiceBusTransport({ client, service: 'analytics-ingest', database: consumer, logger, registry });
   const app: INestMicroservice = await NestFactory.createMicroservice(BenchConsumerModule, { strategy: transport, logger: false });
   app.useGlobalFilters(new ExceptionPassthroughFilter());
   await app.listen();

@@ -5,10 +5,15 @@
  * emulator runs in a process of its own, as a real broker does; for reference the raw figure with
  * the receiver in its own process is printed too. Each figure is the median of ROUNDS runs after
  * a warm-up. Batched sends pack many messages into one transfer, so they can beat the per-message
- * ceiling.
+ * ceiling. The same figures are taken from a second emulator process with durable storage (a data
+ * directory in the system's temp dir: fdatasync before every acknowledgement, group commit), and
+ * printed against the in-memory emulator too.
  * Run: node -r @swc-node/register bench/servicebus-emulator.bench.ts
  */
 import { ServiceBusClient } from '@azure/service-bus';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmulatorProcess } from '@comply/servicebus-emulator';
 import { Cleanup, median, runBenchmark } from './bench-support';
 import { BODY, rawRheaOtherProcessThroughput, rawRheaThroughput, startRawReceiverProcess } from './raw-amqp';
@@ -50,6 +55,10 @@ async function emulatorThroughput(connectionString: string): Promise<{ send: num
 async function main(cleanups: Cleanup[]): Promise<void> {
   const emulator = await startEmulatorProcess({ queues: [{ name: 'bench' }] });
   cleanups.push(() => emulator.stop());
+  const dataDir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
+  cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  const durableEmulator = await startEmulatorProcess({ queues: [{ name: 'bench' }] }, { dataDir });
+  cleanups.push(() => durableEmulator.stop());
   const rawReceiver = await startRawReceiverProcess();
   cleanups.push(() => rawReceiver.stop());
 
@@ -57,20 +66,26 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const rawOtherProcess: number[] = [];
   const sends: number[] = [];
   const receives: number[] = [];
+  const durableSends: number[] = [];
+  const durableReceives: number[] = [];
   for (let round = 0; round <= ROUNDS; round++) {
     const raw = await rawRheaThroughput(MESSAGES);
     const other = await rawRheaOtherProcessThroughput(MESSAGES, rawReceiver.port);
     const measured = await emulatorThroughput(emulator.connectionString);
+    const durable = await emulatorThroughput(durableEmulator.connectionString);
     // Round 0 warms up both processes' JIT and connections; it is not counted.
     if (round === 0) continue;
     raws.push(raw);
     rawOtherProcess.push(other);
     sends.push(measured.send);
     receives.push(measured.receiveComplete);
+    durableSends.push(durable.send);
+    durableReceives.push(durable.receiveComplete);
   }
   const [raw, send, receiveComplete] = [median(raws), median(sends), median(receives)];
-  const row = (name: string, rate: number) =>
-    `${name.padEnd(44)} ${rate.toFixed(0).padStart(8)} msg/s   ${(rate / raw).toFixed(2)}× raw rhea`;
+  const row = (name: string, rate: number, inMemory?: number) =>
+    `${name.padEnd(44)} ${rate.toFixed(0).padStart(8)} msg/s   ${(rate / raw).toFixed(2)}× raw rhea` +
+    (inMemory === undefined ? '' : `   ${(rate / inMemory).toFixed(2)}× in memory`);
   process.stdout.write(
     [
       `messages: ${MESSAGES} per run, median of ${ROUNDS} runs after a warm-up, loopback; the emulator in its own process`,
@@ -78,6 +93,8 @@ async function main(cleanups: Cleanup[]): Promise<void> {
       row('raw rhea, receiver in its own process (ref.)', median(rawOtherProcess)),
       row('emulator: SDK batched send', send),
       row('emulator: SDK receiveMessages+complete', receiveComplete),
+      row('durable emulator: SDK batched send', median(durableSends), send),
+      row('durable emulator: receiveMessages+complete', median(durableReceives), receiveComplete),
       '',
     ].join('\n'),
   );
