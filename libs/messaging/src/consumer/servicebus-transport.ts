@@ -10,7 +10,8 @@ import { ConsumerMetrics } from './consumer-metrics';
 import { EventHandler, MessageProcessor } from './message-processor';
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
 import { ServiceBusContext } from './servicebus-context';
-import { SubscriptionConsumer } from './subscription-consumer';
+import { DEFAULT_SETTLEMENT_TIMEOUT_MS, SubscriptionConsumer } from './subscription-consumer';
+import { withTimeout } from '../with-timeout';
 
 export interface ServiceBusTransportOptions {
   client: ServiceBusClient;
@@ -28,6 +29,13 @@ export interface ServiceBusTransportOptions {
    */
   stallMs?: number;
   newClient?: () => ServiceBusClient;
+  /**
+   * How long a settlement may go unanswered before the consumer lets its message go (default
+   * 30 s). The SDK can leave a settlement sent over a dropped connection pending for good; the
+   * message's lock went with the connection, so the broker redelivers it and the inbox absorbs the
+   * second run. Until then the message would hold a handler slot and hide a stall from the watchdog.
+   */
+  settlementTimeoutMs?: number;
   service: PlatformService;
   database: DatabaseClient<Record<string, unknown>>;
   logger: Logger;
@@ -50,12 +58,6 @@ export interface EventPatternExtras {
 
 /** The watchdog's peek gives up after this, so a probe connection that hangs cannot stop it for good. */
 const PEEK_TIMEOUT_MS = 10_000;
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)));
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * NestJS custom transport over Service Bus: consumes every subscription the service has in the
@@ -112,6 +114,7 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
         processor,
         batchSize,
         concurrency: this.options.concurrency ?? 16,
+        settlementTimeoutMs: this.options.settlementTimeoutMs ?? DEFAULT_SETTLEMENT_TIMEOUT_MS,
         metrics: this.metrics,
         logger: this.options.logger,
       });
@@ -134,7 +137,7 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
       const stalled = await Promise.all(
         this.consumers.map(async (consumer, index) => {
           if (consumer.idleForMs() < stallMs) return false;
-          const [oldest] = await withTimeout(probes[index].peekMessages(1, { fromSequenceNumber: Long.ZERO }), PEEK_TIMEOUT_MS);
+          const [oldest] = await withTimeout(probes[index].peekMessages(1, { fromSequenceNumber: Long.ZERO }), PEEK_TIMEOUT_MS, 'watchdog peek');
           return oldest?.enqueuedTimeUtc !== undefined && Date.now() - oldest.enqueuedTimeUtc.getTime() > stallMs;
         }),
       );

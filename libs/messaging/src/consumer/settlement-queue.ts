@@ -1,13 +1,13 @@
 import type { ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 
-type Action =
+export type SettlementAction =
   | { kind: 'complete' }
   | { kind: 'abandon'; propertiesToModify?: Record<string, string | number> }
   | { kind: 'deadLetter'; reason: string; description: string };
 
 interface Pending {
   message: ServiceBusReceivedMessage;
-  action: Action;
+  action: SettlementAction;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -30,7 +30,7 @@ export class SettlementQueue {
 
   constructor(private readonly receiver: ServiceBusReceiver) {}
 
-  settle(message: ServiceBusReceivedMessage, action: Action): Promise<void> {
+  settle(message: ServiceBusReceivedMessage, action: SettlementAction): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ message, action, resolve, reject });
       // Deferred, so settlements requested in the same tick join one group.
@@ -76,7 +76,7 @@ export class SettlementQueue {
 }
 
 /** Equal for settlements that would be sent as the same disposition. */
-function dispositionKey(action: Action): string {
+function dispositionKey(action: SettlementAction): string {
   if (action.kind === 'complete') return 'complete';
   if (action.kind === 'abandon') return `abandon:${JSON.stringify(action.propertiesToModify ?? {})}`;
   return `deadLetter:${JSON.stringify([action.reason, action.description])}`;

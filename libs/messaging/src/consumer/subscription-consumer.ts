@@ -5,7 +5,8 @@ import { ConsumerMetrics } from './consumer-metrics';
 import { MessageBatcher } from './message-batcher';
 import { MessageOutcome } from './message-outcome';
 import { MessageProcessor } from './message-processor';
-import { SettlementQueue } from './settlement-queue';
+import { SettlementQueue, type SettlementAction } from './settlement-queue';
+import { withTimeout } from '../with-timeout';
 
 export interface SubscriptionConsumerOptions {
   client: ServiceBusClient;
@@ -15,12 +16,16 @@ export interface SubscriptionConsumerOptions {
   batchSize: number | undefined;
   /** Messages handled at once, or with a batch handler, units (batches of at most its batch size) in flight. */
   concurrency: number;
+  /** A settlement unanswered for this long counts as failed (see ServiceBusTransportOptions.settlementTimeoutMs). */
+  settlementTimeoutMs: number;
   metrics: ConsumerMetrics;
   logger: Logger;
 }
 
 /** How long a message waits for others to fill its batch: short, as a full batch is cut at once. */
 const BATCH_LINGER_MS = 20;
+
+export const DEFAULT_SETTLEMENT_TIMEOUT_MS = 30_000;
 
 /**
  * How long stop() lets handlers finish and settle. A settlement sent on a link the SDK has detached
@@ -155,11 +160,11 @@ export class SubscriptionConsumer {
     const labels = { subscription: this.name };
     try {
       if (outcome.kind === 'complete') {
-        await this.settlement.settle(message, { kind: 'complete' });
+        await this.settled(message, { kind: 'complete' });
         this.options.metrics.completed.inc(labels);
         if (outcome.duplicate) this.options.metrics.duplicates.inc(labels);
       } else if (outcome.kind === 'deadLetter') {
-        await this.settlement.settle(message, { kind: 'deadLetter', reason: outcome.reason, description: outcome.description });
+        await this.settled(message, { kind: 'deadLetter', reason: outcome.reason, description: outcome.description });
         this.options.metrics.deadLettered.inc({ ...labels, reason: outcome.reason });
         this.options.logger.warn(
           { subscription: this.name, messageId: message.messageId, correlationId: message.correlationId, reason: outcome.reason, description: outcome.description },
@@ -175,6 +180,10 @@ export class SubscriptionConsumer {
       this.options.metrics.settlementFailures.inc(labels);
       this.options.logger.warn({ err: error, subscription: this.name, messageId: message.messageId }, 'settlement failed');
     }
+  }
+
+  private settled(message: ServiceBusReceivedMessage, action: SettlementAction): Promise<void> {
+    return withTimeout(this.settlement.settle(message, action), this.options.settlementTimeoutMs, `settlement (${action.kind})`);
   }
 
   private scheduleAbandon(message: ServiceBusReceivedMessage, delayMs: number, error: string): void {
