@@ -85,8 +85,10 @@ function fingerprint(counts: PlatformCounts): string {
   return JSON.stringify([perTenant, counts.outboxPending]);
 }
 
-function settled(counts: PlatformCounts): boolean {
+/** Drained: every outbox empty, every published mapping (request id → tenant) stored, every downstream count equal to the records stored. */
+function settled(counts: PlatformCounts, published: Map<string, string>): boolean {
   if (Object.values(counts.outboxPending).some((pending) => pending > 0)) return false;
+  for (const [requestId, tenantId] of published) if (!counts.tenants.get(tenantId)?.storedByRequest.has(requestId)) return false;
   return [...counts.tenants.values()].every((c) => {
     const stored = storedTotal(c);
     return c.metered === stored && c.analyticsHourly === stored && c.analyticsDaily === stored && c.auditedRecordIds === stored;
@@ -94,16 +96,21 @@ function settled(counts: PlatformCounts): boolean {
 }
 
 /**
- * Waits until the platform has drained: every outbox empty and every downstream count equal to the
- * records stored, or, if some count never catches up, until nothing has changed for `quietMs`
- * (messages a killed consumer held come back only when their lock expires). Returns the last reading.
+ * Waits until the platform has drained (see `settled`), or, if some count never catches up, until
+ * nothing has changed for `quietMs` (messages a killed consumer held come back only when their lock
+ * expires, a stalled consumer only when the watchdog starts it again). Returns the last reading.
  */
-export async function waitForDrain(platform: FaultPlatform, tenantIds: string[], options: { quietMs: number; timeoutMs: number }): Promise<PlatformCounts> {
+export async function waitForDrain(
+  platform: FaultPlatform,
+  tenantIds: string[],
+  published: Map<string, string>,
+  options: { quietMs: number; timeoutMs: number },
+): Promise<PlatformCounts> {
   const deadline = Date.now() + options.timeoutMs;
   let last = await readCounts(platform, tenantIds);
   let unchangedSince = Date.now();
   for (;;) {
-    if (settled(last) || Date.now() - unchangedSince >= options.quietMs || Date.now() > deadline) return last;
+    if (settled(last, published) || Date.now() - unchangedSince >= options.quietMs || Date.now() > deadline) return last;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const next = await readCounts(platform, tenantIds);
     if (fingerprint(next) !== fingerprint(last)) unchangedSince = Date.now();
