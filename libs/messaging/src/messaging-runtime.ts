@@ -22,7 +22,10 @@ export interface MessagingRuntimeOptions {
  * stops it before the database pool closes.
  */
 export class MessagingRuntime {
+  /** The outbox relay's client, for sending. */
   readonly client: ServiceBusClient;
+  /** The consumers' own client, which the watchdog closes when it restarts them (see ServiceBusTransportOptions.client). */
+  private readonly consumerClient: ServiceBusClient;
   /** Readiness peeks go over a connection of their own (see ServiceBusTransportOptions.probeClient). */
   private readonly probeClient: ServiceBusClient;
   readonly transport: ServiceBusTransport;
@@ -31,9 +34,10 @@ export class MessagingRuntime {
   constructor(options: MessagingRuntimeOptions) {
     const { settings } = options;
     this.client = createServiceBusClient(settings);
+    this.consumerClient = createServiceBusClient(settings);
     this.probeClient = createServiceBusClient(settings);
     this.transport = new ServiceBusTransport({
-      client: this.client,
+      client: this.consumerClient,
       probeClient: this.probeClient,
       stallMs: settings.CONSUMER_STALL_MS,
       newClient: () => createServiceBusClient(settings),
@@ -63,6 +67,6 @@ export class MessagingRuntime {
   /** Consumers are stopped by Nest (the transport is a microservice of the app); this stops the rest. */
   async stop(): Promise<void> {
     await this.relay.stop();
-    await Promise.all([this.client.close(), this.probeClient.close()]);
+    await Promise.all([this.client.close(), this.consumerClient.close(), this.probeClient.close()]);
   }
 }

@@ -114,6 +114,11 @@ describe('a TCP fault proxy', () => {
     const next = await connected();
     await roundTrip(next, 'carried');
     expect(next.received()).toBe('carried');
+
+    expect(proxy.resume()).toBe(1);
+    await eventually(() => quiet.received() === 'beforelost');
+    await roundTrip(quiet, 'awake');
+    expect(quiet.received()).toBe('beforelostawake');
   });
 
   it('refuses connections during an outage and accepts them again after it, on the same port', async () => {

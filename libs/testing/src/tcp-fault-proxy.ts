@@ -29,6 +29,8 @@ export interface TcpFaultProxy {
    * hangs or a path that silently drops packets; new connections work. How many went silent.
    */
   silence(): number;
+  /** The silenced connections carry data again, what was held back first, as when a hung peer wakes up. How many. */
+  resume(): number;
   /** Resets what is open and stops listening. */
   close(): Promise<void>;
 }
@@ -100,22 +102,35 @@ export async function startTcpFaultProxy(target: ProxyTarget): Promise<TcpFaultP
     return open.length;
   };
 
+  const silenced = new Set<Pair>();
   const silence = () => {
     // They stay in `pairs`, so that a reset or close() still ends them.
     const open = [...pairs];
-    for (const { client, upstream } of open) {
-      client.unpipe(upstream);
-      upstream.unpipe(client);
-      client.pause();
-      upstream.pause();
+    for (const pair of open) {
+      pair.client.unpipe(pair.upstream);
+      pair.upstream.unpipe(pair.client);
+      pair.client.pause();
+      pair.upstream.pause();
+      silenced.add(pair);
     }
     return open.length;
+  };
+
+  const resume = () => {
+    const waking = [...silenced].filter((pair) => pairs.has(pair));
+    silenced.clear();
+    for (const { client, upstream } of waking) {
+      client.pipe(upstream);
+      upstream.pipe(client);
+    }
+    return waking.length;
   };
 
   return {
     port,
     target,
     silence,
+    resume,
     openConnections: () => pairs.size,
     resetConnections,
     async outage(ms) {

@@ -91,7 +91,7 @@ describe('the consumer watchdog', () => {
     }
   }, 60_000);
 
-  it('is not kept from a stall by a settlement that is never answered: the message is let go and redelivered, and its effect stays single', async () => {
+  it('is not kept from a stall by a settlement that is never answered, and closes the stalled client: the message is let go and redelivered, and its effect stays single', async () => {
     // Message ids differ from the first test's: the inbox remembers those.
     await bed.admin('truncate effects');
     // The SDK's own settlement timeout as in production (60 s), longer than this test waits.
@@ -109,7 +109,9 @@ describe('the consumer watchdog', () => {
       await send('waiting-behind-it');
 
       expect(await until(watched.restarts, (n) => n > 0, { timeoutMs: 30_000 })).toBe(1);
-      watched.proxy.resetConnections();
+      // Once its connection answers again, the stalled client is closed, which frees what its links held.
+      watched.proxy.resume();
+      expect(await until(async () => watched.proxy.openConnections(), (n) => n === 0, { timeoutMs: 30_000 })).toBe(0);
       const rows = await until(effects, (found) => found.length >= 2, { timeoutMs: 30_000 });
       // Redelivered after its lock went, the first message is a duplicate for the inbox.
       await new Promise((resolve) => setTimeout(resolve, LOCK_DURATION_MS + 2_000));

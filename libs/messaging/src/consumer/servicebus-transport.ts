@@ -14,6 +14,7 @@ import { DEFAULT_SETTLEMENT_TIMEOUT_MS, SubscriptionConsumer } from './subscript
 import { withTimeout } from '../with-timeout';
 
 export interface ServiceBusTransportOptions {
+  /** The consumers' client. With the watchdog on it must be theirs alone: a restart closes it. */
   client: ServiceBusClient;
   /**
    * For readiness peeks (default: `client`). A peek opens the entity's `$management` link; opened
@@ -25,7 +26,7 @@ export interface ServiceBusTransportOptions {
    * The consumer watchdog (off when unset or 0): a subscription whose consumer has held and
    * received nothing for this long while a message older than that waits on it is stalled (the
    * SDK can stop delivering after a connection drops during its reconnect). Every consumer is then
-   * started again on a new client from `newClient`, and the stalled client is abandoned.
+   * started again on a new client from `newClient`, and the stalled client is closed.
    */
   stallMs?: number;
   newClient?: () => ServiceBusClient;
@@ -58,6 +59,8 @@ export interface EventPatternExtras {
 
 /** The watchdog's peek gives up after this, so a probe connection that hangs cannot stop it for good. */
 const PEEK_TIMEOUT_MS = 10_000;
+/** How long a stalled client's consumers get to stop before the client is closed under them. */
+const RETIRE_GRACE_MS = 10_000;
 
 /**
  * NestJS custom transport over Service Bus: consumes every subscription the service has in the
@@ -68,8 +71,10 @@ const PEEK_TIMEOUT_MS = 10_000;
 export class ServiceBusTransport extends Server implements CustomTransportStrategy {
   private readonly consumers: SubscriptionConsumer[] = [];
   private readonly probeReceivers: ServiceBusReceiver[] = [];
-  /** Clients the watchdog made, closed with the transport. */
-  private readonly ownClients: ServiceBusClient[] = [];
+  /** The consumers' client: `options.client` until the watchdog replaces it. */
+  private consumerClient: ServiceBusClient;
+  /** Stalled clients being closed in the background, awaited by close(). */
+  private readonly retiring = new Set<Promise<void>>();
   private watchdog?: NodeJS.Timeout;
   private checkingStalls = false;
   private closing = false;
@@ -79,6 +84,7 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
 
   constructor(private readonly options: ServiceBusTransportOptions) {
     super();
+    this.consumerClient = options.client;
     this.metrics = new ConsumerMetrics(options.registry);
   }
 
@@ -126,8 +132,7 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
   /**
    * Looks for a stalled consumer: idle for `stallMs` while the probe's peek (over its own
    * connection) finds a message enqueued before that. If one is, every consumer starts again on a
-   * new client; the old consumers are stopped in the background, since a stalled client may never
-   * answer, and messages they held come back when their locks expire.
+   * new client, and the old client is retired in the background (see `retire`).
    */
   private async restartIfStalled(stallMs: number, newClient: () => ServiceBusClient): Promise<void> {
     if (this.checkingStalls || this.closing) return;
@@ -145,15 +150,32 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
       const names = subscriptionsOf(this.options.service).filter((_, index) => stalled[index]).map(({ topic, name }) => `${topic}/${name}`);
       this.options.logger.warn({ subscriptions: names, stallMs }, 'consumers stalled with messages waiting; starting them again on a new Service Bus client');
       this.metrics.restarts.inc();
-      const client = newClient();
-      this.ownClients.push(client);
-      for (const consumer of this.consumers.splice(0)) void consumer.stop().catch(() => undefined);
-      this.startConsumers(client);
+      const stalledClient = this.consumerClient;
+      const stalledConsumers = this.consumers.splice(0);
+      this.consumerClient = newClient();
+      this.startConsumers(this.consumerClient);
+      const retired = this.retire(stalledClient, stalledConsumers).finally(() => this.retiring.delete(retired));
+      this.retiring.add(retired);
     } catch (error) {
       this.options.logger.warn({ err: error }, 'consumer watchdog: the check failed; trying again');
     } finally {
       this.checkingStalls = false;
     }
+  }
+
+  /**
+   * Stops a stalled client's consumers, giving them RETIRE_GRACE_MS (a stalled client may never
+   * answer), then closes the client. Closing its connection matters more than stopping: the broker
+   * keeps handing messages to a link that is still attached, and a stalled one never takes them;
+   * once the connection is gone they go to the new consumers, and what the old ones held comes back
+   * when its lock expires.
+   */
+  private async retire(client: ServiceBusClient, consumers: SubscriptionConsumer[]): Promise<void> {
+    const stopped = Promise.all(consumers.map((consumer) => consumer.stop().catch(() => undefined)));
+    await withTimeout(stopped, RETIRE_GRACE_MS, 'stopping stalled consumers').catch(() => undefined);
+    await withTimeout(client.close(), RETIRE_GRACE_MS, 'closing a stalled client').catch((error: unknown) =>
+      this.options.logger.warn({ err: error }, 'consumer watchdog: the stalled client did not close; it is left behind'),
+    );
   }
 
   /** For readiness: the broker answers a peek on every subscription the service consumes. */
@@ -166,7 +188,9 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
     clearInterval(this.watchdog);
     await Promise.all(this.consumers.splice(0).map((consumer) => consumer.stop()));
     await Promise.all(this.probeReceivers.splice(0).map((probe) => probe.close()));
-    await Promise.all(this.ownClients.splice(0).map((client) => client.close()));
+    await Promise.all(this.retiring);
+    // A client the watchdog made is the transport's to close; `options.client` is its owner's.
+    if (this.consumerClient !== this.options.client) await this.consumerClient.close();
   }
 
   on(): never {
@@ -174,7 +198,7 @@ export class ServiceBusTransport extends Server implements CustomTransportStrate
   }
 
   unwrap<T>(): T {
-    return this.options.client as T;
+    return this.consumerClient as T;
   }
 
   /** One peekLock receiver per subscription on the probe client, made at the first check (it never receives). */
