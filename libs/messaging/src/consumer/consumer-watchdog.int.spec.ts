@@ -102,7 +102,7 @@ describe('the consumer watchdog', () => {
       // The handler waits on the lock, so the connection goes silent while it runs and its settlement is never answered.
       await holder.query('begin; lock table effects in access exclusive mode');
       await send('settled-into-silence');
-      const waiting = () => bed.admin<{ n: string }>("select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like 'insert into effects%'");
+      const waiting = () => bed.admin<{ n: string }>("select count(*) as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like 'insert into effects%'");
       expect(await until(waiting, ([row]) => row.n === '1', { timeoutMs: 20_000 })).toEqual([{ n: '1' }]);
       expect(watched.proxy.silence()).toBeGreaterThan(0);
       await holder.query('commit');
