@@ -54,8 +54,8 @@ import { stripeFixtureEvent, stripeSignatureHeader } from '../apps/billing/src/s
 import { BillingTestApp, startBillingTestApp, TEST_WEBHOOK_SECRET } from '../apps/billing/src/testing/billing-test-app';
 import { closeTestApp, useTestPostgres } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
-import { postgresCpuMicros, processCpuMicros } from './process-cpu';
-import { ProducerProcess, producedMessageIds, startBusProducer, startProducerProcess } from './producer-process';
+import { cpuPerEvent, CpuPerEvent, cpuSnapshot, medianMicros, postgresCpuMicros } from './process-cpu';
+import { producedMessageIds, startBusProducer, startProducerProcess } from './producer-process';
 import { rawRheaThroughput } from './raw-amqp';
 import type { SignedStripeEvent } from './stripe-webhook-sender';
 
@@ -80,21 +80,6 @@ interface WebhookRound {
   signed: SignedStripeEvent[];
   /** The stripe_events rows the webhook stores, for the baseline. */
   rows: unknown[][];
-}
-
-/** CPU time so far, µs: this process (billing) and, where /proc tells, PostgreSQL and the emulator (when given). */
-interface CpuSnapshot {
-  billing: number;
-  postgres: number | undefined;
-  emulator: number | undefined;
-}
-
-/** CPU µs per event between two snapshots, by process; undefined where /proc could not tell. */
-interface CpuPerEvent {
-  billing: number;
-  postgres: number | undefined;
-  emulator: number | undefined;
-  producer: number;
 }
 
 function rate(count: number, started: number): number {
@@ -129,23 +114,6 @@ async function until(probe: () => Promise<number>, target: number, started: numb
     if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`${what} did not finish within ${RUN_TIMEOUT_MS} ms`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-function cpuSnapshot(emulatorPid?: number): CpuSnapshot {
-  const own = process.cpuUsage();
-  return { billing: own.user + own.system, postgres: postgresCpuMicros(), emulator: emulatorPid === undefined ? undefined : processCpuMicros(emulatorPid) };
-}
-
-async function cpuPerEvent(before: CpuSnapshot, after: CpuSnapshot, producer: ProducerProcess, events: number): Promise<CpuPerEvent> {
-  const per = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? undefined : (b - a) / events);
-  const producerMicros = await producer.sent;
-  if ((await producer.exited) !== 0) throw new Error('the producer failed');
-  return {
-    billing: (after.billing - before.billing) / events,
-    postgres: per(before.postgres, after.postgres),
-    emulator: per(before.emulator, after.emulator),
-    producer: producerMicros / events,
-  };
 }
 
 interface BaselineRun {
@@ -297,11 +265,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   }
 
   const medianOf = <T>(runs: T[], pick: (run: T) => number) => median(runs.map(pick));
-  const micros = (values: Array<number | undefined>) => {
-    const known = values.filter((value): value is number => value !== undefined);
-    return known.length === values.length ? `${median(known).toFixed(0)} µs` : 'n/a';
-  };
-  const cpuOf = (runs: Array<{ cpu: CpuPerEvent }>, process: keyof CpuPerEvent) => micros(runs.map((r) => r.cpu[process]));
+  const cpuOf = (runs: Array<{ cpu: CpuPerEvent }>, process: keyof CpuPerEvent) => medianMicros(runs.map((r) => r.cpu[process]));
   const rawWebhooks = medianOf(webhooks.raw, (r) => r.throughput);
   const webhookRate = medianOf(webhooks.runs, (r) => r.throughput);
   const rawMetering = medianOf(metering.raw, (r) => r.throughput);
@@ -323,18 +287,18 @@ async function main(cleanups: Cleanup[]): Promise<void> {
       `PostgreSQL: ${describePostgres(postgres)}; billing in this process; the emulator, the bus producer and the webhook sender in their own; loopback; outbox relay paused`,
       '',
       `webhooks: ${WEBHOOK_EVENTS} signed customer.updated events of ${WEBHOOK_TENANTS} tenants per run, one per request, median of ${ROUNDS} runs after a warm-up`,
-      `${row(labels.rawWebhooks, rawWebhooks)}   PostgreSQL ${micros(webhooks.raw.map((r) => r.postgres))} CPU per row`,
+      `${row(labels.rawWebhooks, rawWebhooks)}   PostgreSQL ${medianMicros(webhooks.raw.map((r) => r.postgres))} CPU per row`,
       `${row(labels.webhooks, webhookRate)}   ${ratio(webhookRate, rawWebhooks)} raw INSERT`,
       `  processing alongside, one transaction per event: ${medianOf(webhooks.runs, (r) => r.processedWhileStoring).toFixed(0)} of ${WEBHOOK_EVENTS} processed while storing, ` +
         `the rest within ${(medianOf(webhooks.runs, (r) => r.drainMs) / 1000).toFixed(1)} s after the last store`,
-      `  CPU per stored event while storing: billing (with its processing) ${cpuOf(webhooks.runs, 'billing')}, sender ${cpuOf(webhooks.runs, 'producer')}, ` +
+      `  CPU per stored event while storing: billing (with its processing) ${cpuOf(webhooks.runs, 'service')}, sender ${cpuOf(webhooks.runs, 'producer')}, ` +
         `PostgreSQL ${cpuOf(webhooks.runs, 'postgres')}`,
       '',
       `metering: ${METERED} record.stored.v1 of ${METER_TENANTS} tenants per run, ${BATCH} per batch, per send and per INSERT, median of ${ROUNDS} runs after a warm-up`,
-      `${row(labels.rawMetering, rawMetering)}   PostgreSQL ${micros(metering.raw.map((r) => r.postgres))} CPU per row`,
+      `${row(labels.rawMetering, rawMetering)}   PostgreSQL ${medianMicros(metering.raw.map((r) => r.postgres))} CPU per row`,
       row(labels.rhea, rhea),
       `${row(labels.metering, meteringRate)}   ${ratio(meteringRate, rawMetering)} raw INSERT (goal ≥ ${METERING_GOAL.toFixed(2)}×: ${meteringRatio >= METERING_GOAL ? 'met' : 'missed'})   ${ratio(meteringRate, rhea)} raw rhea`,
-      `  CPU per metered event: billing ${cpuOf(metering.runs, 'billing')}, emulator ${cpuOf(metering.runs, 'emulator')}, producer ${cpuOf(metering.runs, 'producer')}, ` +
+      `  CPU per metered event: billing ${cpuOf(metering.runs, 'service')}, emulator ${cpuOf(metering.runs, 'emulator')}, producer ${cpuOf(metering.runs, 'producer')}, ` +
         `PostgreSQL ${cpuOf(metering.runs, 'postgres')}; wall ${(1e6 / meteringRate).toFixed(0)} µs per event on ${availableParallelism()} cores`,
       '',
     ].join('\n'),

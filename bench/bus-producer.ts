@@ -1,12 +1,12 @@
 /*
  * A Service Bus producer in a process of its own (producer-process.ts): builds COUNT events of TYPE
  * (message i of tenant i mod the tenants given, its id producedMessageId(SEED, i)) and, once told
- * to, sends them to the type's topic in batches of up to BATCH.
- * Started by startBusProducer: bus-producer.ts <connection string> <type> <count> <batch> <seed> <tenant>[,<tenant>…]
+ * to, sends them to TOPIC in batches of up to BATCH.
+ * Started by startBusProducer: bus-producer.ts <connection string> <type> <count> <batch> <seed> <tenant>[,<tenant>…] <topic>
  */
 import { randomUUID } from 'node:crypto';
 import { ServiceBusClient, ServiceBusMessage, ServiceBusSender } from '@azure/service-bus';
-import { EVENT_EXAMPLES, topicOf } from '@comply/contracts';
+import { EVENT_EXAMPLES } from '@comply/contracts';
 import { mappingEvent, mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
 import { auditEventBody, MAPPINGS_PER_BATCH_MESSAGE, PRODUCED_EVENT_TYPES, ProducedEventType, producedMessageId, runProducer } from './producer-process';
 
@@ -37,12 +37,12 @@ async function sendAll(sender: ServiceBusSender, messages: ServiceBusMessage[], 
 }
 
 runProducer(async () => {
-  const [connectionString, type, count, most, seed, tenantList] = process.argv.slice(2);
+  const [connectionString, type, count, most, seed, tenantList, topic] = process.argv.slice(2);
   if (!(PRODUCED_EVENT_TYPES as readonly string[]).includes(type)) throw new Error(`cannot produce ${type}: one of ${PRODUCED_EVENT_TYPES.join(', ')}`);
   const eventType = type as ProducedEventType;
   const tenants = tenantList.split(',');
   const client = new ServiceBusClient(connectionString, { retryOptions: { maxRetries: 1, retryDelayInMs: 100, timeoutInMs: 30_000 } });
-  const sender = client.createSender(topicOf(eventType));
+  const sender = client.createSender(topic);
   // Opens the link now, so that the first send does not pay for it.
   await sender.createMessageBatch();
   const messages: ServiceBusMessage[] = Array.from({ length: Number(count) }, (_, i) => {

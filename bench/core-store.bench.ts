@@ -6,7 +6,11 @@
  * in one transaction per batch), one mapping.result.v1 per message and MAPPINGS_PER_BATCH_MESSAGE
  * per mapping.batch.v1 message, each next to a raw multi-row
  * INSERT of the same, fully formed storage_records rows (source data already encrypted) as the
- * superuser — the ceiling for the records write — printed as ratios. Then the latency (p50, p99)
+ * superuser — the ceiling for the records write — printed as ratios. Next to one mapping per
+ * message, the same messages through the transport alone (same producer and broker, the SDK's
+ * receiver set up as core-store's, each message completed and nothing else done): what one
+ * message per record costs before any handler runs. Every bus row prints the CPU time per record
+ * of each process involved. Then the latency (p50, p99)
  * of sequential GET /v1/records/:id reads that miss the Redis cache next to reads of the same ids
  * that hit it. The outbox relay is paused, so events stay in the outbox: relaying is what
  * messaging-pipeline.bench.ts measures. The emulator and the bus producer run in processes of
@@ -17,11 +21,12 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { ServiceBusClient } from '@azure/service-bus';
 import { Cache } from '@comply/cache';
 import { FieldEncryptor } from '@comply/crypto';
-import { PLATFORM_TOPOLOGY, taxonomyPaths } from '@comply/contracts';
-import { emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
+import { PLATFORM_TOPOLOGY, taxonomyPaths, TOPICS } from '@comply/contracts';
+import { EmulatorProcess, EmulatorTopology, emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
 import { describePostgres } from '@comply/testing';
 import { Client } from 'pg';
 import { RECORD_CACHE } from '../apps/core-store/src/cache/record-cache.module';
@@ -32,6 +37,7 @@ import { CoreStoreTestApp, startCoreStoreTestApp } from '../apps/core-store/src/
 import { mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
 import { closeTestApp, useTestAppInfrastructure } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
+import { cpuPerEvent, CpuPerEvent, cpuSnapshot, medianMicros } from './process-cpu';
 import { MAPPINGS_PER_BATCH_MESSAGE, startBusProducer } from './producer-process';
 import { BATCH, HTTP_CLIENTS, httpIngestThroughput, Latencies, postAll, rate, readLatencies, submissions } from './core-store-workload';
 
@@ -41,6 +47,10 @@ const ROUNDS = 3;
 const READS = 2_000;
 const RUN_TIMEOUT_MS = 120_000;
 const DAY_MS = 86_400_000;
+/** A topic of the benchmark's own, shaped as mapping-events, that no service consumes. */
+const TRANSPORT_TOPIC = 'bench-transport';
+/** The credit core-store's consumer gives the broker with its defaults: batchSize 200 × CONSUMER_CONCURRENCY 4 (SubscriptionConsumer). */
+const CONSUMER_CREDIT = 200 * 4;
 
 /** The columns ingest writes (MappingIngestService.recordRow); backup_status and backup_ref keep their defaults. */
 const RECORD_COLUMNS = [
@@ -120,16 +130,23 @@ async function mappingMessages(app: CoreStoreTestApp, name: string): Promise<num
   return (metric?.values ?? []).filter((value) => value.labels.subscription === 'mapping-events/core-store').reduce((sum, value) => sum + value.value, 0);
 }
 
+interface BusRun {
+  throughput: number;
+  cpu: CpuPerEvent;
+}
+
 /**
  * From the producer's first send until the service has completed (so committed) every message:
  * RECORDS messages of one mapping each, or RECORDS / MAPPINGS_PER_BATCH_MESSAGE mapping.batch.v1 messages.
  */
-async function busIngestThroughput(app: CoreStoreTestApp, admin: Client, connectionString: string, tenantId: string, type: 'mapping.result.v1' | 'mapping.batch.v1'): Promise<number> {
+async function busIngestThroughput(app: CoreStoreTestApp, admin: Client, emulator: EmulatorProcess, tenantId: string, type: 'mapping.result.v1' | 'mapping.batch.v1'): Promise<BusRun> {
   const messages = type === 'mapping.batch.v1' ? RECORDS / MAPPINGS_PER_BATCH_MESSAGE : RECORDS;
+  const { connectionString } = emulator;
   const producer = await startBusProducer({ connectionString, type, count: messages, batch: BATCH, seed: randomUUID(), tenants: [tenantId] });
   let producerExit: number | null | undefined;
   void producer.exited.then((code) => (producerExit = code));
   const before = await completedMappings(app);
+  const cpuBefore = cpuSnapshot(emulator.pid);
   const started = performance.now();
   producer.go();
   let lastCount = started;
@@ -146,8 +163,63 @@ async function busIngestThroughput(app: CoreStoreTestApp, admin: Client, connect
     await new Promise((r) => setTimeout(r, 10));
   }
   const throughput = rate(RECORDS, started);
-  if ((await producer.exited) !== 0) throw new Error('the producer failed');
-  return throughput;
+  return { throughput, cpu: await cpuPerEvent(cpuBefore, cpuSnapshot(emulator.pid), producer, RECORDS) };
+}
+
+/**
+ * The SDK's streaming receiver on TRANSPORT_TOPIC, set up as SubscriptionConsumer sets it up
+ * (peekLock, lock renewal, core-store's credit), completing each message as it arrives and doing
+ * nothing else: the least any consumer of one message per record pays. Counts its completes.
+ */
+function transportOnlyConsumer(connectionString: string): { completed(): number; failure(): unknown; close(): Promise<void> } {
+  const client = new ServiceBusClient(connectionString);
+  const receiver = client.createReceiver(TRANSPORT_TOPIC, 'core-store', { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: 5 * 60_000, skipParsingBodyAsJson: true });
+  let completed = 0;
+  let failure: unknown;
+  const subscription = receiver.subscribe(
+    {
+      processMessage: async (message) => {
+        await receiver.completeMessage(message);
+        completed += 1;
+      },
+      processError: async ({ error }) => {
+        failure = error;
+      },
+    },
+    { autoCompleteMessages: false, maxConcurrentCalls: CONSUMER_CREDIT },
+  );
+  return {
+    completed: () => completed,
+    failure: () => failure,
+    close: async () => {
+      await subscription.close();
+      await client.close();
+    },
+  };
+}
+
+/** The same producer and mapping.result.v1 messages as bus ingest, sent to TRANSPORT_TOPIC, until the transport-only consumer has completed them all. */
+async function transportThroughput(consumer: ReturnType<typeof transportOnlyConsumer>, emulator: EmulatorProcess, tenantId: string): Promise<BusRun> {
+  const producer = await startBusProducer({ connectionString: emulator.connectionString, type: 'mapping.result.v1', count: RECORDS, batch: BATCH, seed: randomUUID(), tenants: [tenantId], topic: TRANSPORT_TOPIC });
+  const target = consumer.completed() + RECORDS;
+  const cpuBefore = cpuSnapshot(emulator.pid);
+  const started = performance.now();
+  producer.go();
+  while (consumer.completed() < target) {
+    if (performance.now() - started > RUN_TIMEOUT_MS) throw new Error(`transport only: ${RECORDS} messages not completed within ${RUN_TIMEOUT_MS} ms (last error: ${String(consumer.failure())})`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const throughput = rate(RECORDS, started);
+  return { throughput, cpu: await cpuPerEvent(cpuBefore, cpuSnapshot(emulator.pid), producer, RECORDS) };
+}
+
+/** The platform's topology and TRANSPORT_TOPIC, a copy of mapping-events under its own name. */
+function benchTopology(): EmulatorTopology {
+  const topology = emulatorTopology(PLATFORM_TOPOLOGY);
+  const topics = topology.topics ?? [];
+  const mappingEvents = topics.find((topic) => topic.name === TOPICS.mappingEvents);
+  if (!mappingEvents) throw new Error(`the topology has no ${TOPICS.mappingEvents}`);
+  return { ...topology, topics: [...topics, { ...mappingEvents, name: TRANSPORT_TOPIC }] };
 }
 
 /**
@@ -186,8 +258,10 @@ async function reset(admin: Client): Promise<void> {
 async function main(cleanups: Cleanup[]): Promise<void> {
   const { postgres, redis } = await useTestAppInfrastructure(cleanups);
 
-  const emulator = await startEmulatorProcess(emulatorTopology(PLATFORM_TOPOLOGY));
+  const emulator = await startEmulatorProcess(benchTopology());
   cleanups.push(() => emulator.stop());
+  const transportOnly = transportOnlyConsumer(emulator.connectionString);
+  cleanups.push(() => transportOnly.close());
   const app = await startCoreStoreTestApp({ messaging: true, serviceBusConnectionString: emulator.connectionString });
   cleanups.push(() => closeTestApp(app, postgres.adminUrl));
   await app.service.runtime.messaging?.relay.stop();
@@ -202,7 +276,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     ['raw', 'http', 'bus', 'read'].map((channel) => app.createTenant(`bench-${channel}-${run}`)),
   );
 
-  const figures = { raw: [] as number[], http: [] as number[], bus: [] as number[], busBatch: [] as number[] };
+  const figures = { raw: [] as number[], http: [] as number[], transport: [] as BusRun[], bus: [] as BusRun[], busBatch: [] as BusRun[] };
   for (let round = 0; round <= ROUNDS; round++) {
     const rows = await recordRows(encryptor, rawTenant.id);
     await reset(admin);
@@ -210,13 +284,15 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     await reset(admin);
     const http = await httpIngestThroughput(app, httpTenant.key, RECORDS);
     await reset(admin);
-    const bus = await busIngestThroughput(app, admin, emulator.connectionString, busTenant.id, 'mapping.result.v1');
+    const transport = await transportThroughput(transportOnly, emulator, busTenant.id);
+    const bus = await busIngestThroughput(app, admin, emulator, busTenant.id, 'mapping.result.v1');
     await reset(admin);
-    const busBatch = await busIngestThroughput(app, admin, emulator.connectionString, busTenant.id, 'mapping.batch.v1');
+    const busBatch = await busIngestThroughput(app, admin, emulator, busTenant.id, 'mapping.batch.v1');
     // Round 0 is the warm-up.
     if (round > 0) {
       figures.raw.push(raw);
       figures.http.push(http);
+      figures.transport.push(transport);
       figures.bus.push(bus);
       figures.busBatch.push(busBatch);
     }
@@ -244,12 +320,19 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const labels = {
     raw: 'raw multi-row INSERT as superuser (baseline)',
     http: `POST /v1/mappings, ${HTTP_CLIENTS} clients`,
+    transport: 'mapping.result.v1, transport alone (no handler)',
     bus: 'mapping-events, mapping.result.v1, until stored',
     busBatch: `mapping-events, mapping.batch.v1 of ${MAPPINGS_PER_BATCH_MESSAGE}, until stored`,
   };
   const width = Math.max(...Object.values(labels).map((l) => l.length));
   const row = (label: string, value: number) => `${label.padEnd(width)} ${value.toFixed(0).padStart(8)} records/s`;
   const ratioRow = (label: string, value: number) => `${row(label, value)}   ${(value / raw).toFixed(2)}× raw INSERT`;
+  const throughputOf = (runs: BusRun[]) => median(runs.map((run) => run.throughput));
+  const transport = throughputOf(figures.transport);
+  const cpuOf = (runs: BusRun[], process: keyof CpuPerEvent) => medianMicros(runs.map((run) => run.cpu[process]));
+  const cpuRow = (runs: BusRun[], service: string) =>
+    `  CPU per record: ${service} ${cpuOf(runs, 'service')}, emulator ${cpuOf(runs, 'emulator')}, producer ${cpuOf(runs, 'producer')}, PostgreSQL ${cpuOf(runs, 'postgres')}; ` +
+    `wall ${(1e6 / throughputOf(runs)).toFixed(0)} µs per record on ${availableParallelism()} cores`;
   const hit = { p50: median(reads.hit.map((r) => r.p50)), p99: median(reads.hit.map((r) => r.p99)) };
   const miss = { p50: median(reads.miss.map((r) => r.p50)), p99: median(reads.miss.map((r) => r.p99)) };
   const latencyRow = (label: string, l: Latencies) => `${label.padEnd(width)} p50 ${l.p50.toFixed(2).padStart(6)} ms   p99 ${l.p99.toFixed(2).padStart(6)} ms`;
@@ -259,8 +342,12 @@ async function main(cleanups: Cleanup[]): Promise<void> {
       `PostgreSQL: ${describePostgres(postgres)}; Redis: ${redis.source} ${redis.url}; core-store in this process, the emulator and the bus producer in their own, loopback; outbox relay paused`,
       row(labels.raw, raw),
       ratioRow(labels.http, median(figures.http)),
-      ratioRow(labels.bus, median(figures.bus)),
-      ratioRow(labels.busBatch, median(figures.busBatch)),
+      ratioRow(labels.transport, transport),
+      cpuRow(figures.transport, 'consumer'),
+      `${ratioRow(labels.bus, throughputOf(figures.bus))}   ${(throughputOf(figures.bus) / transport).toFixed(2)}× the transport alone`,
+      cpuRow(figures.bus, 'core-store'),
+      ratioRow(labels.busBatch, throughputOf(figures.busBatch)),
+      cpuRow(figures.busBatch, 'core-store'),
       '',
       `GET /v1/records/:id: ${READS} sequential reads per pass from one client, medians of ${ROUNDS} runs after a warm-up`,
       latencyRow('cache hit (ids read in the pass before)', hit),

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { AuditEventV1 } from '@comply/contracts';
+import { type AuditEventV1, topicOf } from '@comply/contracts';
 
 export interface ProducerProcess {
   pid: number;
@@ -131,6 +131,8 @@ export interface BusProducerOptions {
   seed: string;
   /** Message i is of tenants[i % tenants.length]. */
   tenants: readonly string[];
+  /** Where to send: the type's topic unless given. */
+  topic?: string;
 }
 
 /** A UUID-shaped message id, the same in every process for the same seed and index. */
@@ -146,6 +148,6 @@ export function producedMessageIds(seed: string, count: number): string[] {
 
 /** bus-producer.ts with its messages built and its link open. */
 export function startBusProducer(options: BusProducerOptions): Promise<ProducerProcess> {
-  const { connectionString, type, count, batch, seed, tenants } = options;
-  return startProducerProcess('bus-producer.ts', [connectionString, type, String(count), String(batch), seed, tenants.join(',')]);
+  const { connectionString, type, count, batch, seed, tenants, topic = topicOf(type) } = options;
+  return startProducerProcess('bus-producer.ts', [connectionString, type, String(count), String(batch), seed, tenants.join(','), topic]);
 }
