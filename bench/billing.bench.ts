@@ -7,7 +7,7 @@
  * 1. Verified Stripe webhooks stored per second: WEBHOOK_EVENTS customer.updated events (the
  *    fixture payloads npm run stripe:send sends, pretty-printed as Stripe sends them, distinct ids,
  *    each signed with stripe.webhooks.generateTestHeaderString before the clock starts) POSTed to
- *    /webhooks/stripe by a sender in its own process (stripe-webhook-sender.ts) with HTTP_CLIENTS
+ *    /webhooks/stripe by a sender in its own process (http-sender.ts) with HTTP_CLIENTS
  *    requests in flight, until every one is answered 200 with duplicate: false, that is verified
  *    and stored. Baseline: the same rows INSERTed into stripe_events one row per statement by
  *    HTTP_CLIENTS concurrent connections as the superuser; the endpoint stores one event per
@@ -27,7 +27,7 @@
  *    producer in its own process and consumed by billing's metering batch handler (up to BATCH
  *    per transaction: inbox entries, then per tenant the plan lookup and one usage upsert), until
  *    billing's messaging_completed_total for core-events/billing has counted them all. The broker
- *    fans each message out to all three subscriptions of core-events; the two nobody consumes here
+ *    fans each message out to every subscription of core-events; those nobody consumes here
  *    are emptied between runs. Baseline: the same message ids INSERTed into messaging_inbox
  *    (subscription core-events/billing), BATCH rows per statement, as the superuser: the least
  *    durable write an idempotent consumer makes per event. The goal is metering ≥ METERING_GOAL ×
@@ -42,11 +42,9 @@
  */
 import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { ServiceBusClient } from '@azure/service-bus';
-import { PLATFORM_TOPOLOGY } from '@comply/contracts';
+import { PLATFORM_TOPOLOGY, TOPICS } from '@comply/contracts';
 import { emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
 import { describePostgres } from '@comply/testing';
 import { Client } from 'pg';
@@ -55,9 +53,9 @@ import { BillingTestApp, startBillingTestApp, TEST_WEBHOOK_SECRET } from '../app
 import { closeTestApp, useTestPostgres } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
 import { cpuPerEvent, CpuPerEvent, cpuSnapshot, medianMicros, postgresCpuMicros } from './process-cpu';
-import { producedMessageIds, startBusProducer, startProducerProcess } from './producer-process';
+import { producedMessageIds, startBusProducer, startHttpSender } from './producer-process';
 import { rawRheaThroughput } from './raw-amqp';
-import type { SignedStripeEvent } from './stripe-webhook-sender';
+import type { HttpSenderRequest } from './http-sender';
 
 const ROUNDS = 3;
 const WEBHOOK_EVENTS = 5_000;
@@ -70,14 +68,14 @@ const BATCH = 500;
 const METERING_GOAL = 0.5;
 const SUBSCRIPTION = 'core-events/billing';
 /** The subscriptions of core-events besides billing's: they get a copy of every event and are emptied between runs. */
-const UNCONSUMED = ['analytics-ingest', 'backup-worker'];
+const UNCONSUMED = (PLATFORM_TOPOLOGY.find((topic) => topic.name === TOPICS.coreEvents)?.subscriptions ?? []).map((s) => s.name).filter((name) => `${TOPICS.coreEvents}/${name}` !== SUBSCRIPTION);
 const RUN_TIMEOUT_MS = 120_000;
 
 const STRIPE_EVENT_COLUMNS = ['id', 'type', 'created_at', 'api_version', 'livemode', 'payload'] as const;
 
 interface WebhookRound {
-  /** What the sender posts. */
-  signed: SignedStripeEvent[];
+  /** What the sender posts: every answer 200 with duplicate: false, that is verified and stored. */
+  signed: HttpSenderRequest[];
   /** The stripe_events rows the webhook stores, for the baseline. */
   rows: unknown[][];
 }
@@ -92,7 +90,8 @@ function webhookRound(run: string): WebhookRound {
   for (let i = 0; i < WEBHOOK_EVENTS; i++) {
     const event = stripeFixtureEvent('customer.updated', { tenantId: `bench-${run}-w${i % WEBHOOK_TENANTS}` });
     const body = JSON.stringify(event, null, 2);
-    round.signed.push({ body, signature: stripeSignatureHeader(body, TEST_WEBHOOK_SECRET) });
+    const headers = { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': stripeSignatureHeader(body, TEST_WEBHOOK_SECRET) };
+    round.signed.push({ body, headers, expect: { status: 200, fields: { duplicate: false } } });
     round.rows.push([event.id, event.type, new Date(event.created * 1000), event.api_version, event.livemode, JSON.stringify(event)]);
   }
   return round;
@@ -155,8 +154,8 @@ interface WebhookRun {
 }
 
 /** From the sender's first POST until every event is stored; then waits, off the clock, until processing has caught up. */
-async function webhookThroughput(app: BillingTestApp, file: string): Promise<WebhookRun> {
-  const sender = await startProducerProcess('stripe-webhook-sender.ts', [`${app.url}/webhooks/stripe`, file, String(HTTP_CLIENTS)]);
+async function webhookThroughput(app: BillingTestApp, signed: HttpSenderRequest[]): Promise<WebhookRun> {
+  const sender = await startHttpSender(`${app.url}/webhooks/stripe`, signed, HTTP_CLIENTS);
   const before = await processedStripeEvents(app);
   const cpuBefore = cpuSnapshot();
   const started = performance.now();
@@ -231,9 +230,6 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const [admin] = connections;
   const bus = new ServiceBusClient(emulator.connectionString);
   cleanups.push(() => bus.close());
-  const scratch = mkdtempSync(join(tmpdir(), 'billing-bench-'));
-  cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
-  const signedFile = join(scratch, 'signed-events.json');
 
   const run = randomBytes(4).toString('hex');
   const meterTenants = Array.from({ length: METER_TENANTS }, (_, i) => `bench-${run}-m${i}`);
@@ -241,11 +237,10 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const metering = { raw: [] as BaselineRun[], rhea: [] as number[], runs: [] as MeteringRun[] };
   for (let round = 0; round <= ROUNDS; round++) {
     const { signed, rows } = webhookRound(run);
-    writeFileSync(signedFile, JSON.stringify(signed));
     await admin.query('truncate stripe_events');
     const rawWebhooks = await rawStripeInsertThroughput(connections, rows);
     await admin.query('truncate stripe_events');
-    const webhookRun = await webhookThroughput(app, signedFile);
+    const webhookRun = await webhookThroughput(app, signed);
 
     const seed = randomUUID();
     await admin.query('truncate messaging_inbox, messaging_outbox, usage_records, usage_notices');

@@ -67,7 +67,7 @@ async function measure(app: CoreStoreTestApp, admin: Client, writer: TestTenant,
   const ingest: number[] = [];
   const reads: Latencies[] = [];
   for (let round = 0; round <= ROUNDS; round++) {
-    const rate = await httpIngestThroughput(app, writer.key, INGEST_RECORDS);
+    const { throughput: rate } = await httpIngestThroughput(app, writer, INGEST_RECORDS);
     const ids = await postAll(app, reader.key, submissions(READS));
     await admin.query('analyze storage_records');
     const latency = await readLatencies(app, readKey, ids, 'miss');

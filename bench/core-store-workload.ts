@@ -1,11 +1,14 @@
 /*
- * What the core-store benchmarks do to the service: post mappings from concurrent HTTP clients,
- * and read records one at a time, timing each read.
+ * What the core-store benchmarks do to the service: post mappings from concurrent HTTP clients
+ * (for the timed ingest in a process of their own, as clients are), and read records one at a
+ * time, timing each read.
  */
 import type { IngestResponse, MappingSubmissionV1 } from '@comply/contracts';
-import type { CoreStoreTestApp } from '../apps/core-store/src/testing/core-store-test-app';
+import type { CoreStoreTestApp, TestTenant } from '../apps/core-store/src/testing/core-store-test-app';
 import { mappingSubmission } from '../apps/core-store/src/testing/mapping-fixtures';
 import { chunks } from './bench-support';
+import { cpuPerEvent, CpuPerEvent, cpuSnapshot } from './process-cpu';
+import { startHttpSender } from './producer-process';
 
 /** Mappings per HTTP request: the bus handler's batch size too. */
 export const BATCH = 200;
@@ -20,7 +23,7 @@ export function rate(count: number, started: number): number {
   return count / ((performance.now() - started) / 1000);
 }
 
-/** Posts every batch, HTTP_CLIENTS requests in flight; returns the record ids in the order submitted. */
+/** Posts every batch from this process, HTTP_CLIENTS requests in flight; returns the record ids in the order submitted. */
 export async function postAll(app: CoreStoreTestApp, key: string, batches: MappingSubmissionV1[][]): Promise<string[]> {
   const ids: string[][] = [];
   let next = 0;
@@ -44,11 +47,32 @@ export function submissions(count: number): MappingSubmissionV1[][] {
   );
 }
 
-export async function httpIngestThroughput(app: CoreStoreTestApp, key: string, records: number): Promise<number> {
-  const batches = submissions(records);
+export interface IngestRun {
+  throughput: number;
+  /** Per record; `producer` is the HTTP clients' process. */
+  cpu: CpuPerEvent;
+}
+
+/**
+ * From the first POST until every batch of `records` new mappings is answered 202 (stored), sent
+ * by http-sender.ts with HTTP_CLIENTS requests in flight; then, off the clock, checks that the
+ * tenant gained exactly that many records.
+ */
+export async function httpIngestThroughput(app: CoreStoreTestApp, tenant: TestTenant, records: number): Promise<IngestRun> {
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${tenant.key}` };
+  const requests = submissions(records).map((batch) => ({ body: JSON.stringify(batch), headers, expect: { status: 202 } }));
+  const count = async () => (await app.sql<{ n: number }>('select count(*)::int as n from storage_records where tenant_id = $1', [tenant.id]))[0].n;
+  const before = await count();
+  const sender = await startHttpSender(`${app.url}/v1/mappings`, requests, HTTP_CLIENTS);
+  const cpuBefore = cpuSnapshot();
   const started = performance.now();
-  await postAll(app, key, batches);
-  return rate(records, started);
+  sender.go();
+  await sender.sent;
+  const throughput = rate(records, started);
+  const cpu = await cpuPerEvent(cpuBefore, cpuSnapshot(), sender, records);
+  const stored = (await count()) - before;
+  if (stored !== records) throw new Error(`POST /v1/mappings: ${stored} of ${records} records stored`);
+  return { throughput, cpu };
 }
 
 export interface Latencies {

@@ -1,7 +1,7 @@
 /*
  * core-store's write and read paths, the service running in this process as its test app does
  * (real PostgreSQL, Redis, Service Bus emulator). Records/s of HTTP ingest (POST /v1/mappings,
- * BATCH mappings per request from HTTP_CLIENTS concurrent clients) and of bus ingest
+ * BATCH mappings per request from HTTP_CLIENTS concurrent clients in a process of their own) and of bus ingest
  * (mapping-events → batch handler: idempotency ledger, usage, encryption, records and outbox rows
  * in one transaction per batch), one mapping.result.v1 per message and MAPPINGS_PER_BATCH_MESSAGE
  * per mapping.batch.v1 message, each next to a raw multi-row
@@ -13,8 +13,8 @@
  * of each process involved. Then the latency (p50, p99)
  * of sequential GET /v1/records/:id reads that miss the Redis cache next to reads of the same ids
  * that hit it. The outbox relay is paused, so events stay in the outbox: relaying is what
- * messaging-pipeline.bench.ts measures. The emulator and the bus producer run in processes of
- * their own, as broker and producers do; progress is read from the service's metrics every
+ * messaging-pipeline.bench.ts measures. The emulator, the bus producer and the HTTP clients run in
+ * processes of their own, as broker, producers and clients do; progress is read from the service's metrics every
  * 10 ms, and the records are counted only once a second. Each figure is the median of ROUNDS runs
  * after a warm-up.
  * Run: node -r @swc-node/register bench/core-store.bench.ts
@@ -39,7 +39,7 @@ import { closeTestApp, useTestAppInfrastructure } from './bench-infrastructure';
 import { chunks, Cleanup, median, runBenchmark } from './bench-support';
 import { cpuPerEvent, CpuPerEvent, cpuSnapshot, medianMicros } from './process-cpu';
 import { MAPPINGS_PER_BATCH_MESSAGE, startBusProducer } from './producer-process';
-import { BATCH, HTTP_CLIENTS, httpIngestThroughput, Latencies, postAll, rate, readLatencies, submissions } from './core-store-workload';
+import { BATCH, HTTP_CLIENTS, httpIngestThroughput, IngestRun, Latencies, postAll, rate, readLatencies, submissions } from './core-store-workload';
 
 const RECORDS = 20_000;
 const ROUNDS = 3;
@@ -130,16 +130,11 @@ async function mappingMessages(app: CoreStoreTestApp, name: string): Promise<num
   return (metric?.values ?? []).filter((value) => value.labels.subscription === 'mapping-events/core-store').reduce((sum, value) => sum + value.value, 0);
 }
 
-interface BusRun {
-  throughput: number;
-  cpu: CpuPerEvent;
-}
-
 /**
  * From the producer's first send until the service has completed (so committed) every message:
  * RECORDS messages of one mapping each, or RECORDS / MAPPINGS_PER_BATCH_MESSAGE mapping.batch.v1 messages.
  */
-async function busIngestThroughput(app: CoreStoreTestApp, admin: Client, emulator: EmulatorProcess, tenantId: string, type: 'mapping.result.v1' | 'mapping.batch.v1'): Promise<BusRun> {
+async function busIngestThroughput(app: CoreStoreTestApp, admin: Client, emulator: EmulatorProcess, tenantId: string, type: 'mapping.result.v1' | 'mapping.batch.v1'): Promise<IngestRun> {
   const messages = type === 'mapping.batch.v1' ? RECORDS / MAPPINGS_PER_BATCH_MESSAGE : RECORDS;
   const { connectionString } = emulator;
   const producer = await startBusProducer({ connectionString, type, count: messages, batch: BATCH, seed: randomUUID(), tenants: [tenantId] });
@@ -199,7 +194,7 @@ function transportOnlyConsumer(connectionString: string): { completed(): number;
 }
 
 /** The same producer and mapping.result.v1 messages as bus ingest, sent to TRANSPORT_TOPIC, until the transport-only consumer has completed them all. */
-async function transportThroughput(consumer: ReturnType<typeof transportOnlyConsumer>, emulator: EmulatorProcess, tenantId: string): Promise<BusRun> {
+async function transportThroughput(consumer: ReturnType<typeof transportOnlyConsumer>, emulator: EmulatorProcess, tenantId: string): Promise<IngestRun> {
   const producer = await startBusProducer({ connectionString: emulator.connectionString, type: 'mapping.result.v1', count: RECORDS, batch: BATCH, seed: randomUUID(), tenants: [tenantId], topic: TRANSPORT_TOPIC });
   const target = consumer.completed() + RECORDS;
   const cpuBefore = cpuSnapshot(emulator.pid);
@@ -276,13 +271,13 @@ async function main(cleanups: Cleanup[]): Promise<void> {
     ['raw', 'http', 'bus', 'read'].map((channel) => app.createTenant(`bench-${channel}-${run}`)),
   );
 
-  const figures = { raw: [] as number[], http: [] as number[], transport: [] as BusRun[], bus: [] as BusRun[], busBatch: [] as BusRun[] };
+  const figures = { raw: [] as number[], http: [] as IngestRun[], transport: [] as IngestRun[], bus: [] as IngestRun[], busBatch: [] as IngestRun[] };
   for (let round = 0; round <= ROUNDS; round++) {
     const rows = await recordRows(encryptor, rawTenant.id);
     await reset(admin);
     const raw = await rawInsertThroughput(admin, rows);
     await reset(admin);
-    const http = await httpIngestThroughput(app, httpTenant.key, RECORDS);
+    const http = await httpIngestThroughput(app, httpTenant, RECORDS);
     await reset(admin);
     const transport = await transportThroughput(transportOnly, emulator, busTenant.id);
     const bus = await busIngestThroughput(app, admin, emulator, busTenant.id, 'mapping.result.v1');
@@ -319,7 +314,7 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const raw = median(figures.raw);
   const labels = {
     raw: 'raw multi-row INSERT as superuser (baseline)',
-    http: `POST /v1/mappings, ${HTTP_CLIENTS} clients`,
+    http: `POST /v1/mappings, ${HTTP_CLIENTS} clients in their own process`,
     transport: 'mapping.result.v1, transport alone (no handler)',
     bus: 'mapping-events, mapping.result.v1, until stored',
     busBatch: `mapping-events, mapping.batch.v1 of ${MAPPINGS_PER_BATCH_MESSAGE}, until stored`,
@@ -327,27 +322,29 @@ async function main(cleanups: Cleanup[]): Promise<void> {
   const width = Math.max(...Object.values(labels).map((l) => l.length));
   const row = (label: string, value: number) => `${label.padEnd(width)} ${value.toFixed(0).padStart(8)} records/s`;
   const ratioRow = (label: string, value: number) => `${row(label, value)}   ${(value / raw).toFixed(2)}× raw INSERT`;
-  const throughputOf = (runs: BusRun[]) => median(runs.map((run) => run.throughput));
+  const throughputOf = (runs: IngestRun[]) => median(runs.map((run) => run.throughput));
   const transport = throughputOf(figures.transport);
-  const cpuOf = (runs: BusRun[], process: keyof CpuPerEvent) => medianMicros(runs.map((run) => run.cpu[process]));
-  const cpuRow = (runs: BusRun[], service: string) =>
-    `  CPU per record: ${service} ${cpuOf(runs, 'service')}, emulator ${cpuOf(runs, 'emulator')}, producer ${cpuOf(runs, 'producer')}, PostgreSQL ${cpuOf(runs, 'postgres')}; ` +
+  const cpuOf = (runs: IngestRun[], process: keyof CpuPerEvent) => medianMicros(runs.map((run) => run.cpu[process]));
+  const cpuRow = (runs: IngestRun[], processes: Record<string, keyof CpuPerEvent>) =>
+    `  CPU per record: ${Object.entries(processes).map(([name, key]) => `${name} ${cpuOf(runs, key)}`).join(', ')}; ` +
     `wall ${(1e6 / throughputOf(runs)).toFixed(0)} µs per record on ${availableParallelism()} cores`;
+  const busProcesses = (consumer: string) => ({ [consumer]: 'service', emulator: 'emulator', producer: 'producer', PostgreSQL: 'postgres' }) as const;
   const hit = { p50: median(reads.hit.map((r) => r.p50)), p99: median(reads.hit.map((r) => r.p99)) };
   const miss = { p50: median(reads.miss.map((r) => r.p50)), p99: median(reads.miss.map((r) => r.p99)) };
   const latencyRow = (label: string, l: Latencies) => `${label.padEnd(width)} p50 ${l.p50.toFixed(2).padStart(6)} ms   p99 ${l.p99.toFixed(2).padStart(6)} ms`;
   process.stdout.write(
     [
       `records: ${RECORDS} per run, ${BATCH} per INSERT, per request and per bus send, median of ${ROUNDS} runs after a warm-up`,
-      `PostgreSQL: ${describePostgres(postgres)}; Redis: ${redis.source} ${redis.url}; core-store in this process, the emulator and the bus producer in their own, loopback; outbox relay paused`,
+      `PostgreSQL: ${describePostgres(postgres)}; Redis: ${redis.source} ${redis.url}; core-store in this process, the emulator, the bus producer and the HTTP clients in their own, loopback; outbox relay paused`,
       row(labels.raw, raw),
-      ratioRow(labels.http, median(figures.http)),
+      ratioRow(labels.http, throughputOf(figures.http)),
+      cpuRow(figures.http, { 'core-store': 'service', clients: 'producer', PostgreSQL: 'postgres' }),
       ratioRow(labels.transport, transport),
-      cpuRow(figures.transport, 'consumer'),
+      cpuRow(figures.transport, busProcesses('consumer')),
       `${ratioRow(labels.bus, throughputOf(figures.bus))}   ${(throughputOf(figures.bus) / transport).toFixed(2)}× the transport alone`,
-      cpuRow(figures.bus, 'core-store'),
+      cpuRow(figures.bus, busProcesses('core-store')),
       ratioRow(labels.busBatch, throughputOf(figures.busBatch)),
-      cpuRow(figures.busBatch, 'core-store'),
+      cpuRow(figures.busBatch, busProcesses('core-store')),
       '',
       `GET /v1/records/:id: ${READS} sequential reads per pass from one client, medians of ${ROUNDS} runs after a warm-up`,
       latencyRow('cache hit (ids read in the pass before)', hit),

@@ -7,9 +7,12 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { type AuditEventV1, topicOf } from '@comply/contracts';
+import type { HttpSenderRequest } from './http-sender';
 
 export interface ProducerProcess {
   pid: number;
@@ -150,4 +153,17 @@ export function producedMessageIds(seed: string, count: number): string[] {
 export function startBusProducer(options: BusProducerOptions): Promise<ProducerProcess> {
   const { connectionString, type, count, batch, seed, tenants, topic = topicOf(type) } = options;
   return startProducerProcess('bus-producer.ts', [connectionString, type, String(count), String(batch), seed, tenants.join(','), topic]);
+}
+
+/** http-sender.ts with `requests` read and its clients ready to POST them to `url`, `clients` at a time. */
+export async function startHttpSender(url: string, requests: HttpSenderRequest[], clients: number): Promise<ProducerProcess> {
+  const scratch = mkdtempSync(join(tmpdir(), 'http-sender-'));
+  try {
+    const file = join(scratch, 'requests.json');
+    writeFileSync(file, JSON.stringify(requests));
+    return await startProducerProcess('http-sender.ts', [url, file, String(clients)]);
+  } finally {
+    // The sender has read the file once it is ready.
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
