@@ -124,10 +124,15 @@ async function completedMappings(app: CoreStoreTestApp): Promise<number> {
   return mappingMessages(app, 'messaging_completed_total');
 }
 
-/** A message counter of the mapping-events subscription, summed over its labels (dead-letter reasons). */
+/**
+ * A message counter of the mapping-events subscription, summed over its labels (dead-letter
+ * reasons). Only that metric is read: collecting the whole registry would also run the outbox
+ * gauges' queries over the growing outbox, on every check.
+ */
 async function mappingMessages(app: CoreStoreTestApp, name: string): Promise<number> {
-  const metric = (await app.service.runtime.metrics.registry.getMetricsAsJSON()).find((m) => m.name === name);
-  return (metric?.values ?? []).filter((value) => value.labels.subscription === 'mapping-events/core-store').reduce((sum, value) => sum + value.value, 0);
+  const metric = app.service.runtime.metrics.registry.getSingleMetric(name);
+  const values = metric ? (await metric.get()).values : [];
+  return values.filter((value) => value.labels.subscription === 'mapping-events/core-store').reduce((sum, value) => sum + value.value, 0);
 }
 
 /**

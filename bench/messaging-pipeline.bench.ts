@@ -74,8 +74,9 @@ async function rawInsertThroughput(database: Database, rows: RecordDeletedV1[]):
 
 /** Events the consumer has completed: read from its metrics, so progress checks cost the database nothing. */
 async function consumed(registry: Registry): Promise<number> {
-  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'messaging_completed_total');
-  return metric?.values.find((value) => value.labels.subscription === 'core-events/analytics-ingest')?.value ?? 0;
+  const metric = registry.getSingleMetric('messaging_completed_total');
+  const values = metric ? (await metric.get()).values : [];
+  return values.find((value) => value.labels.subscription === 'core-events/analytics-ingest')?.value ?? 0;
 }
 
 async function publish(producer: Database, rows: RecordDeletedV1[]): Promise<void> {
