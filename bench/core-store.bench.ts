@@ -1,22 +1,21 @@
 /*
  * core-store's write and read paths, the service running in this process as its test app does
  * (real PostgreSQL, Redis, Service Bus emulator). Records/s of HTTP ingest (POST /v1/mappings,
- * BATCH mappings per request from HTTP_CLIENTS concurrent clients in a process of their own) and of bus ingest
- * (mapping-events → batch handler: idempotency ledger, usage, encryption, records and outbox rows
- * in one transaction per batch), one mapping.result.v1 per message and MAPPINGS_PER_BATCH_MESSAGE
- * per mapping.batch.v1 message, each next to a raw multi-row
- * INSERT of the same, fully formed storage_records rows (source data already encrypted) as the
- * superuser — the ceiling for the records write — printed as ratios. Next to one mapping per
- * message, the same messages through the transport alone (same producer and broker, the SDK's
- * receiver set up as core-store's, each message completed and nothing else done): what one
- * message per record costs before any handler runs. Every bus row prints the CPU time per record
- * of each process involved. Then the latency (p50, p99)
- * of sequential GET /v1/records/:id reads that miss the Redis cache next to reads of the same ids
- * that hit it. The outbox relay is paused, so events stay in the outbox: relaying is what
- * messaging-pipeline.bench.ts measures. The emulator, the bus producer and the HTTP clients run in
- * processes of their own, as broker, producers and clients do; progress is read from the service's metrics every
- * 10 ms, and the records are counted only once a second. Each figure is the median of ROUNDS runs
- * after a warm-up.
+ * BATCH mappings per request from HTTP_CLIENTS concurrent clients in a process of their own) and
+ * of bus ingest (mapping-events → batch handler: idempotency ledger, usage, encryption, records
+ * and outbox rows in one transaction per batch), one mapping.result.v1 per message and
+ * MAPPINGS_PER_BATCH_MESSAGE per mapping.batch.v1 message, each next to a raw multi-row INSERT of
+ * the same, fully formed storage_records rows (source data already encrypted) as the superuser —
+ * the ceiling for the records write — printed as ratios. Next to one mapping per message, the
+ * same messages through the transport alone (same producer and broker, the SDK's receiver set up
+ * as core-store's, each message completed and nothing else done): what one message per record
+ * costs before any handler runs. Every ingest row prints the CPU time per record of each process
+ * involved. Then the latency (p50, p99) of sequential GET /v1/records/:id reads that miss the
+ * Redis cache next to reads of the same ids that hit it. The outbox relay is paused, so events
+ * stay in the outbox: relaying is what messaging-pipeline.bench.ts measures. The emulator, the bus
+ * producer and the HTTP clients run in processes of their own, as broker, producers and clients
+ * do; progress is read from one counter of the service's metrics every 10 ms, and the records are
+ * counted only once a second. Each figure is the median of ROUNDS runs after a warm-up.
  * Run: node -r @swc-node/register bench/core-store.bench.ts
  */
 import 'reflect-metadata';
