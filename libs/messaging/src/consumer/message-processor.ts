@@ -207,6 +207,8 @@ export class MessageProcessor {
         );
         this.options.metrics?.retriedInPlace.inc({ subscription: this.options.subscription });
         await this.backoffs.sleep(delayMs);
+        // Woken by stopRetrying: the message goes back now, without one more attempt.
+        if (this.stopping) throw error;
       }
     }
   }
