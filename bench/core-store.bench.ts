@@ -24,6 +24,7 @@ import { availableParallelism } from 'node:os';
 import { ServiceBusClient } from '@azure/service-bus';
 import { Cache } from '@comply/cache';
 import { FieldEncryptor } from '@comply/crypto';
+import { RECEIVER_OPTIONS } from '@comply/messaging';
 import { PLATFORM_TOPOLOGY, taxonomyPaths, TOPICS } from '@comply/contracts';
 import { EmulatorProcess, EmulatorTopology, emulatorTopology, startEmulatorProcess } from '@comply/servicebus-emulator';
 import { describePostgres } from '@comply/testing';
@@ -166,13 +167,13 @@ async function busIngestThroughput(app: CoreStoreTestApp, admin: Client, emulato
 }
 
 /**
- * The SDK's streaming receiver on TRANSPORT_TOPIC, set up as SubscriptionConsumer sets it up
- * (peekLock, lock renewal, core-store's credit), completing each message as it arrives and doing
+ * The SDK's streaming receiver on TRANSPORT_TOPIC, set up as every consumer's (RECEIVER_OPTIONS)
+ * with core-store's credit, completing each message as it arrives and doing
  * nothing else: the least any consumer of one message per record pays. Counts its completes.
  */
 function transportOnlyConsumer(connectionString: string): { completed(): number; failure(): unknown; close(): Promise<void> } {
   const client = new ServiceBusClient(connectionString);
-  const receiver = client.createReceiver(TRANSPORT_TOPIC, 'core-store', { receiveMode: 'peekLock', maxAutoLockRenewalDurationInMs: 5 * 60_000, skipParsingBodyAsJson: true });
+  const receiver = client.createReceiver(TRANSPORT_TOPIC, 'core-store', RECEIVER_OPTIONS);
   let completed = 0;
   let failure: unknown;
   const subscription = receiver.subscribe(

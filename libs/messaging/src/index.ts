@@ -14,6 +14,7 @@ export { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './consumer
 export { ServiceBusContext, type HandlerTransaction, type Rejection } from './consumer/servicebus-context';
 export { ServiceBusTransport, type EventPatternExtras, type ServiceBusTransportOptions } from './consumer/servicebus-transport';
 export { SettlementQueue } from './consumer/settlement-queue';
+export { RECEIVER_OPTIONS } from './consumer/subscription-consumer';
 export {
   DeadLetterQueue,
   type DeadLetterDetail,

@@ -1,4 +1,4 @@
-import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver, ServiceBusReceiverOptions } from '@azure/service-bus';
 import type { TopicSubscription } from '@comply/contracts';
 import type { Logger } from '@comply/observability';
 import { ConsumerMetrics } from './consumer-metrics';
@@ -27,6 +27,14 @@ const BATCH_LINGER_MS = 20;
 
 export const DEFAULT_SETTLEMENT_TIMEOUT_MS = 30_000;
 
+/** How every consumer's receiver is set up: peekLock, settled by hand, its lock renewed while held. */
+export const RECEIVER_OPTIONS: ServiceBusReceiverOptions = {
+  receiveMode: 'peekLock',
+  maxAutoLockRenewalDurationInMs: 5 * 60_000,
+  // The SDK would parse JSON data sections itself, leniently (invalid UTF-8 becomes U+FFFD); decodeBody refuses it.
+  skipParsingBodyAsJson: true,
+};
+
 /**
  * How long stop() lets handlers finish and settle. A settlement sent on a link the SDK has detached
  * waits out its operation timeout (30 s and more); past this the receiver closes anyway: whatever
@@ -52,12 +60,7 @@ export class SubscriptionConsumer {
   constructor(private readonly options: SubscriptionConsumerOptions) {
     const { topic, name } = options.subscription;
     this.name = `${topic}/${name}`;
-    this.receiver = options.client.createReceiver(topic, name, {
-      receiveMode: 'peekLock',
-      maxAutoLockRenewalDurationInMs: 5 * 60_000,
-      // The SDK would parse JSON data sections itself, leniently (invalid UTF-8 becomes U+FFFD); decodeBody refuses it.
-      skipParsingBodyAsJson: true,
-    });
+    this.receiver = options.client.createReceiver(topic, name, RECEIVER_OPTIONS);
     this.settlement = new SettlementQueue(this.receiver);
   }
 
