@@ -19,8 +19,13 @@ export interface HttpSenderRequest {
 function answeredAsExpected(status: number | undefined, text: string, expect: HttpSenderRequest['expect']): boolean {
   if (status !== expect.status) return false;
   if (!expect.fields) return true;
-  const answer = JSON.parse(text) as Record<string, unknown>;
-  return Object.entries(expect.fields).every(([field, value]) => isDeepStrictEqual(answer[field], value));
+  let answer: Record<string, unknown>;
+  try {
+    answer = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return false;
+  }
+  return Object.entries(expect.fields).every(([field, value]) => isDeepStrictEqual(answer?.[field], value));
 }
 
 function post(agent: Agent, endpoint: URL, prepared: HttpSenderRequest): Promise<void> {
